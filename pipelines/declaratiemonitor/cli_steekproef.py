@@ -1,0 +1,1 @@
+"""`declaratiemonitor steekproef`: registered on the main app (owned by the steekproef work)."""
