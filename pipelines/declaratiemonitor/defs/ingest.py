@@ -1,0 +1,238 @@
+"""landing/* -> staging/*: read the landing folder (CSV, Parquet, XML) and the reference data."""
+
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+from dagster_duckdb import DuckDBResource
+
+from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.lib import landing, reference, staging
+from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, TABLES, Table
+from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.timing import timed_step
+from declaratiemonitor.lib.warehouse import scalar
+from declaratiemonitor.paths import REFERENCE_DIR
+
+XML_TABLES = ("toewijzingen", "declaraties", "zorgmeldingen")
+REPO_PREFIX = "referentie/"
+
+
+def _ensure_meta(con) -> None:
+    con.execute(
+        "create table if not exists staging.quarantine "
+        "(tabel varchar, _bron varchar, _regel varchar, reden varchar, record varchar)"
+    )
+    con.execute(
+        """create table if not exists meta.tabel_tellingen (
+            tabel varchar primary key, bestanden varchar[], gelezen bigint, geland bigint,
+            quarantaine bigint, opmerkingen varchar[])"""
+    )
+
+
+@dg.asset(
+    key=["landing", "xml"],
+    group_name="landing",
+    kinds={"xml", "duckdb"},
+    description="iWmo/iJw 3.2-berichten (301, 323, 305, 307) uit landing/xml/, veilig gelezen.",
+)
+def landing_xml(
+    context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
+) -> dg.MaterializeResult:
+    xml_dir = settings.landing / "xml"
+    with warehouse(duckdb) as con, timed_step(con, "landing/xml"):
+        for name in XML_TABLES:
+            landing.create_landing_table(con, TABLES[name], prefix="xml_")
+        con.execute(
+            "create or replace table landing.xml_afgewezen "
+            "(tabel varchar, _bron varchar, _regel varchar, reden varchar)"
+        )
+        if not xml_dir.is_dir():
+            return dg.MaterializeResult(metadata={"dagster/row_count": 0, "map": "geen xml/"})
+        from declaratiemonitor.lib.iwmo import read_xml_folder
+
+        batch = read_xml_folder(xml_dir)
+        rows = 0
+        for name in XML_TABLES:
+            rows += _append_xml(con, name, batch.tables[name])
+        con.register("_xml_rejected", batch.rejected)
+        con.execute("insert into landing.xml_afgewezen select * from _xml_rejected")
+        con.unregister("_xml_rejected")
+    context.log.info(f"XML: {rows} rijen, {batch.rejected.num_rows} afgewezen")
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": rows, "afgewezen": batch.rejected.num_rows}
+    )
+
+
+def _append_xml(con, name: str, rows: pa.Table) -> int:
+    if rows.num_rows == 0:
+        return 0
+    cols = ", ".join(TABLES[name].column_names)
+    con.register("_xml_rows", rows)
+    con.execute(f"insert into landing.xml_{name} select {cols}, _bron, _regel, 0 from _xml_rows")
+    con.unregister("_xml_rows")
+    return rows.num_rows
+
+
+def _xml_rows_into_landing(con, table: Table) -> int:
+    if table.name not in XML_TABLES:
+        return 0
+    base = scalar(con, f"select coalesce(max(_volgnr), 0) from landing.{table.name}")
+    cols = ", ".join(table.column_names)
+    con.execute(
+        f"""insert into landing.{table.name}
+            select {cols}, 'xml/' || _bron, _regel, {base} + row_number() over ()
+            from landing.xml_{table.name}"""
+    )
+    con.execute(
+        f"""insert into landing.{table.name}__afgewezen
+            select 'xml/' || _bron, _regel, reden from landing.xml_afgewezen where tabel = ?""",
+        [table.name],
+    )
+    return scalar(con, f"select count(*) from landing.xml_{table.name}") + scalar(
+        con, "select count(*) from landing.xml_afgewezen where tabel = ?", [table.name]
+    )
+
+
+def _landing_asset(table: Table) -> dg.AssetsDefinition:
+    deps = [dg.AssetKey(["landing", "xml"])] if table.name in XML_TABLES else []
+
+    @dg.asset(
+        key=["landing", table.name],
+        group_name="landing",
+        deps=deps,
+        kinds={"duckdb", "csv", "parquet"},
+        description=f"Ruwe rijen van {table.name} (alle kolommen als tekst, met bron en regel).",
+    )
+    def _asset(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
+        with warehouse(duckdb) as con, timed_step(con, f"landing/{table.name}"):
+            _ensure_meta(con)
+            landing.create_landing_table(con, table)
+            stats = _load_sources(con, table, settings.landing)
+            xml_rows = _xml_rows_into_landing(con, table)
+            if table.required_file and not stats.files and not xml_rows:
+                raise InvoerFout(
+                    f"Verplicht bestand ontbreekt: {settings.landing / table.name}.csv "
+                    f"(of .parquet, of XML-berichten in {settings.landing / 'xml'})."
+                )
+            read = stats.rows + stats.unreadable + xml_rows
+            con.execute(
+                "insert or replace into meta.tabel_tellingen values (?, ?, ?, null, null, ?)",
+                [table.name, stats.files, read, stats.notes],
+            )
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": read, "bestanden": ", ".join(stats.files) or "-"}
+        )
+
+    return _asset
+
+
+def _load_sources(con, table: Table, landing_dir: Path) -> landing.LandingStats:
+    if not landing_dir.is_dir():
+        raise InvoerFout(f"Landingsmap bestaat niet: {landing_dir}")
+    own = landing.table_files(landing_dir, table)
+    if not table.reference:
+        return landing.load_files(con, table, own, landing_dir)
+    repo = reference.repo_files(REFERENCE_DIR, table)
+    stats = landing.load_files(con, table, repo, REFERENCE_DIR.parent)
+    con.execute(f"update landing.{table.name} set _bron = ? || _bron", [REPO_PREFIX])
+    own_stats = landing.load_files(con, table, own, landing_dir)
+    reference.drop_overridden(con, table, REPO_PREFIX)
+    replaced = (
+        stats.rows + own_stats.rows - scalar(con, f"select count(*) from landing.{table.name}")
+    )
+    notes = stats.notes + own_stats.notes
+    if replaced:
+        notes.append(f"{replaced} standaardrijen vervangen door de landingsmap")
+    return landing.LandingStats(
+        stats.files + own_stats.files,
+        stats.rows + own_stats.rows - replaced,
+        stats.unreadable + own_stats.unreadable,
+        notes,
+    )
+
+
+def _staging_asset(table: Table) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=["staging", table.name],
+        group_name="staging",
+        deps=[dg.AssetKey(["landing", table.name])],
+        kinds={"duckdb"},
+        description=f"Getypeerde, gevalideerde rijen van {table.name}; de rest gaat naar quarantaine.",
+    )
+    def _asset(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with warehouse(duckdb) as con, timed_step(con, f"staging/{table.name}"):
+            landed, quarantined = staging.stage_table(con, table)
+            if table.name == "toewijzingen":
+                _keep_latest_allocation(con)
+            con.execute(
+                "update meta.tabel_tellingen set geland = ?, quarantaine = ? where tabel = ?",
+                [landed, quarantined, table.name],
+            )
+        return dg.MaterializeResult(
+            metadata={"dagster/row_count": landed, "quarantaine": quarantined}
+        )
+
+    return _asset
+
+
+def _keep_latest_allocation(con) -> None:
+    """A later 301 with the same number replaces the earlier one (CONTRACT.md)."""
+    con.execute("create or replace table staging.toewijzingen_versies as from staging.toewijzingen")
+    con.execute(
+        """create or replace table staging.toewijzingen as
+           from staging.toewijzingen_versies
+           qualify row_number() over (partition by gemeente_code, toewijzing_nummer
+                                      order by toewijzing_datum desc, _volgnr desc) = 1"""
+    )
+
+
+@dg.asset(
+    key=["staging", "regelparameters"],
+    group_name="staging",
+    deps=[dg.AssetKey(["staging", t]) for t in ("toewijzingen", "declaraties", "producten")],
+    kinds={"duckdb", "yaml"},
+    description="Regelparameters per gemeente: standaardwaarden met de gemeentelijke afwijkingen.",
+)
+def regelparameters(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
+    defaults, overrides = reference.load_parameters(REFERENCE_DIR, settings.landing)
+    with warehouse(duckdb) as con:
+        codes = [
+            r[0]
+            for r in con.execute(
+                """select gemeente_code from staging.toewijzingen union
+               select gemeente_code from staging.declaraties union
+               select gemeente_code from staging.producten"""
+            ).fetchall()
+        ]
+        frame = reference.parameters_frame(defaults, overrides, codes)
+        con.register("_params", frame.to_arrow())
+        con.execute("create or replace table staging.regelparameters as from _params")
+        con.unregister("_params")
+    return dg.MaterializeResult(metadata={"dagster/row_count": frame.height})
+
+
+@dg.asset(
+    key=["meta", "run_context"],
+    group_name="staging",
+    deps=[dg.AssetKey(["staging", "declaraties"])],
+    kinds={"duckdb"},
+    description="Peildatum van de run: opgegeven, of de laatste declaratie_dagtekening.",
+)
+def run_context(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
+    with warehouse(duckdb) as con:
+        peildatum = settings.peildatum_value() or scalar(
+            con, "select max(declaratie_dagtekening) from staging.declaraties"
+        )
+        if peildatum is None:
+            raise InvoerFout("Geen peildatum: geef --peildatum op of lever declaraties aan.")
+        con.execute(
+            "create or replace table meta.run_context as "
+            "select cast(? as date) as peildatum, current_timestamp as gestart_op",
+            [peildatum],
+        )
+    return dg.MaterializeResult(metadata={"peildatum": str(peildatum)})
+
+
+landing_assets = [_landing_asset(t) for t in DATA_TABLES + REFERENCE_TABLES]
+staging_assets = [_staging_asset(t) for t in DATA_TABLES + REFERENCE_TABLES]

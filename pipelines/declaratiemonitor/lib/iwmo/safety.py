@@ -1,0 +1,99 @@
+"""Safety limits and checks applied before and while a message is parsed.
+
+The parser itself never expands entities, never loads a DTD and never touches the network
+(see `new_parser`). On top of that, any DOCTYPE or ENTITY declaration rejects the whole file
+before libxml2 sees it, so entity tricks (external entities, "billion laughs", parameter
+entities in an internal subset) never reach the parser at all.
+"""
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+
+@dataclass
+class Limits:
+    max_file_bytes: int = 1 << 30  # 1 GiB; a larger file is rejected unread
+    max_depth: int = 20  # the deepest element in a 3.2 message is at depth 8
+    max_value_chars: int = 4096  # longest text kept for one mapped element
+    chunk_bytes: int = 1 << 20  # bytes fed to the parser at a time
+    flush_rows: int = 20_000  # rows buffered in Python lists before they become Arrow
+
+
+LIMITS = Limits()
+
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+_LOOKBEHIND = max(len(f) for f in _FORBIDDEN) - 1
+_DECL_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']+)[\"']")
+# ASCII-compatible encodings only: the DOCTYPE scan works on raw bytes.
+_ENCODINGS = {
+    "utf-8",
+    "utf8",
+    "us-ascii",
+    "ascii",
+    "iso-8859-1",
+    "latin1",
+    "iso-8859-15",
+    "windows-1252",
+    "cp1252",
+}
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+class Unsafe(Exception):
+    """The file is rejected as a whole; the message is the Dutch reason."""
+
+
+def new_parser() -> etree.XMLPullParser:
+    return etree.XMLPullParser(
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        remove_blank_text=True,
+        collect_ids=False,
+    )
+
+
+def check_encoding(first_chunk: bytes) -> None:
+    if first_chunk.startswith(_WIDE_BOMS) or b"\x00" in first_chunk[:4]:
+        raise Unsafe(
+            "Tekencodering niet ondersteund: alleen UTF-8 (of ASCII-compatibel) is toegestaan."
+        )
+    m = _DECL_ENCODING.match(first_chunk)
+    if m and m.group(1).decode("ascii", "replace").lower() not in _ENCODINGS:
+        raise Unsafe(
+            f"Tekencodering '{m.group(1).decode('ascii', 'replace')}' niet ondersteund: "
+            "alleen UTF-8 is toegestaan."
+        )
+
+
+class PrologGuard:
+    """Rejects DOCTYPE/ENTITY declarations in the bytes before the root element opens."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+
+    def check(self, chunk: bytes) -> None:
+        window = (self._tail + chunk).upper()
+        for needle in _FORBIDDEN:
+            if needle in window:
+                raise Unsafe(
+                    "Onveilige XML: een DOCTYPE- of ENTITY-declaratie is niet toegestaan "
+                    "(mogelijke entity-aanval); het bestand is niet gelezen."
+                )
+        self._tail = window[-_LOOKBEHIND:]
+
+
+def check_docinfo(root: etree._Element) -> None:
+    """Second line of defence: libxml2 saw a document type after all."""
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        raise Unsafe(
+            "Onveilige XML: een DOCTYPE-declaratie is niet toegestaan; het bestand is niet gelezen."
+        )

@@ -1,0 +1,99 @@
+"""Run model and rule SQL files against a warehouse connection (no Dagster here)."""
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from declaratiemonitor.lib.sql_header import SqlFile, read_sql_file, rule_problems
+from declaratiemonitor.lib.warehouse import scalar
+from declaratiemonitor.paths import MODELS_DIR, RULES_DIR
+
+# what every rule's SELECT returns, in this order (docs/design.md)
+RULE_COLUMNS = {
+    "gemeente_code": "VARCHAR",
+    "aanbieder_agb": "VARCHAR",
+    "toewijzing_nummer": "VARCHAR",
+    "bsn": "VARCHAR",
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "measured": "DOUBLE",
+    "threshold": "DOUBLE",
+    "unit": "VARCHAR",
+    "impact_cents": "BIGINT",
+    "evidence": "VARCHAR[]",
+    "message": "VARCHAR",
+}
+
+
+def rule_files(rules_dir: Path = RULES_DIR) -> list[Path]:
+    return sorted(rules_dir.glob("*/*.sql"))
+
+
+def model_files(models_dir: Path = MODELS_DIR) -> list[Path]:
+    """Model files in dependency order (a model that reads another comes after it)."""
+    sqls = {p.stem: read_sql_file(p) for p in sorted(models_dir.glob("*.sql"))}
+    ordered: list[str] = []
+
+    def visit(name: str, trail: tuple[str, ...] = ()) -> None:
+        if name in ordered:
+            return
+        if name in trail:
+            raise ValueError(f"cycle between models: {' -> '.join(trail + (name,))}")
+        for dep in sqls[name].reads:
+            schema, _, dep_name = dep.partition(".")
+            if schema == "models" and dep_name in sqls:
+                visit(dep_name, trail + (name,))
+        ordered.append(name)
+
+    for name in sqls:
+        visit(name)
+    return [sqls[n].path for n in ordered]
+
+
+def rule_id_of(path: Path) -> str:
+    return f"{path.parent.name}.{path.stem}"
+
+
+def reads_to_keys(reads: list[str]) -> list[dg.AssetKey]:
+    """`staging.declaraties` -> AssetKey(["staging", "declaraties"])."""
+    return [dg.AssetKey(r.split(".")) for r in reads]
+
+
+def run_model(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> int:
+    name = sql.path.stem
+    con.execute(f"create or replace table models.{name} as\n{sql.body}")
+    return scalar(con, f"select count(*) from models.{name}")
+
+
+def rule_table(rule_id: str) -> str:
+    family, name = rule_id.split(".")
+    return f"rules.{family}__{name}"
+
+
+def run_rule(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> tuple[int, int]:
+    """Materialise a rule into rules.<family>__<name>; returns (signals, impact in cents)."""
+    rule_id = rule_id_of(sql.path)
+    problems = rule_problems(sql, rule_id)
+    if problems:
+        raise ValueError(f"{sql.path}: {'; '.join(problems)}")
+    check_columns(con, sql)
+    table = rule_table(rule_id)
+    con.execute(
+        f"""create or replace table {table} as
+            select ? as rule_id, ? as rule_version, ? as severity, *
+            from (\n{sql.body}\n)""",
+        [rule_id, sql.get("version", "1"), sql.get("severity")],
+    )
+    rows = scalar(con, f"select count(*) from {table}")
+    impact = scalar(con, f"select coalesce(sum(impact_cents), 0) from {table}")
+    return rows, int(impact)
+
+
+def check_columns(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> None:
+    rel = con.sql(f"select * from (\n{sql.body}\n) limit 0")
+    found = {c: str(t) for c, t in zip(rel.columns, rel.types, strict=True)}
+    if list(found) != list(RULE_COLUMNS) or any(found[c] != t for c, t in RULE_COLUMNS.items()):
+        raise ValueError(
+            f"{sql.path}: kolommen {found} wijken af van het regelcontract {RULE_COLUMNS}"
+        )

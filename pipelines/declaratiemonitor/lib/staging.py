@@ -1,0 +1,144 @@
+"""Landing (all text) -> staged, typed tables plus quarantine rows with a Dutch reason.
+
+The typed SELECT is generated from the contract declaration in lib/contract.py: one place
+describes a column, its type, whether it is required and which codes it allows.
+"""
+
+import re
+
+import duckdb
+
+from declaratiemonitor.lib.contract import MAX_DATE, MIN_DATE, Column, Table
+from declaratiemonitor.lib.warehouse import scalar
+
+TYPE_LABELS = {
+    "date": "datum JJJJ-MM-DD",
+    "timestamp": "tijdstip JJJJ-MM-DDTUU:MM",
+    "bigint": "geheel getal",
+    "double": "getal met decimale punt",
+    "boolean": "true of false",
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _shown(col: Column) -> str:
+    """The raw value for a message; never the BSN itself (personal data)."""
+    return "'(niet getoond)'" if col.name == "bsn" else f"'''' || left({col.name}, 40) || ''''"
+
+
+def _typed_expr(col: Column) -> str:
+    if col.type == "varchar":
+        return col.name
+    if col.type == "boolean":
+        return f"try_cast(lower({col.name}) as boolean)"
+    return f"try_cast({col.name} as {col.type})"
+
+
+def _reasons(col: Column) -> list[str]:
+    n, t = col.name, f"{col.name}__t"
+    out = []
+    if col.required:
+        out.append(f"case when {n} is null then 'verplichte waarde ontbreekt in kolom {n}' end")
+    if col.type != "varchar":
+        label = TYPE_LABELS[col.type]
+        out.append(
+            f"case when {n} is not null and {t} is null then "
+            f"'onleesbare waarde in kolom {n} (verwacht {label}): ' || {_shown(col)} end"
+        )
+    if col.type in ("date", "timestamp"):
+        span = f"{MIN_DATE[:4]}-{MAX_DATE[:4]}"
+        out.append(
+            f"case when {t} < date {_quote(MIN_DATE)} or {t} > date {_quote(MAX_DATE)} then "
+            f"'datum buiten het plausibele bereik ({span}) in kolom {n}: ' || {_shown(col)} end"
+        )
+    if col.allowed:
+        codes = ", ".join(_quote(a) for a in col.allowed)
+        out.append(
+            f"case when {n} is not null and {n} not in ({codes}) then "
+            f"'onbekende code in kolom {n}: ' || {_shown(col)} end"
+        )
+    if col.pattern:
+        out.append(
+            f"case when {n} is not null and not regexp_full_match({n}, {_quote(col.pattern)}) "
+            f"then 'ongeldig formaat in kolom {n}: ' || {_shown(col)} end"
+        )
+    if col.positive:
+        out.append(f"case when {t} <= 0 then 'waarde moet groter dan 0 zijn in kolom {n}' end")
+    if col.name == "bsn":
+        out.append(
+            "case when regexp_full_match(bsn, '[0-9]{9}') and not bsn_valid(bsn) "
+            "then 'BSN voldoet niet aan de elfproef' end"
+        )
+    return out
+
+
+def checked_select(table: Table, source: str) -> str:
+    """SQL returning the typed columns, `_bron`, `_regel`, `_volgnr` and `reden` (null = ok)."""
+    cleaned = ", ".join(f"nullif(trim({c.name}), '') as {c.name}" for c in table.columns)
+    typed = ", ".join(f"{_typed_expr(c)} as {c.name}__t" for c in table.columns)
+    reasons = [r for c in table.columns for r in _reasons(c)]
+    reasons += [
+        f"case when coalesce({cond}, false) then {_quote(why)} end"
+        for cond, why in _typed_checks(table)
+    ]
+    out_cols = ", ".join(f"{c.name}__t as {c.name}" for c in table.columns)
+    return f"""
+        with src as (select _bron, _regel, _volgnr, {cleaned} from {source}),
+        typed as (select *, {typed} from src)
+        select {out_cols}, _bron, _regel, _volgnr,
+            nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '') as reden
+        from typed
+    """
+
+
+def _typed_checks(table: Table) -> list[tuple[str, str]]:
+    """Table checks are written on column names; evaluate them on the typed values."""
+    out = []
+    for cond, why in table.checks:
+        expr = cond
+        for c in sorted(table.columns, key=lambda c: -len(c.name)):
+            expr = _replace_word(expr, c.name, f"{c.name}__t")
+        out.append((expr, why))
+    return out
+
+
+def _replace_word(expr: str, word: str, repl: str) -> str:
+    return re.sub(rf"(?<![\w.]){re.escape(word)}(?!\w)", repl, expr)
+
+
+def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]:
+    """landing.<t> -> staging.<t> (valid rows) and staging.quarantine_<t>. Returns counts."""
+    t = table.name
+    con.execute(f"create or replace temp table _checked as {checked_select(table, f'landing.{t}')}")
+    cols = ", ".join(table.column_names)
+    con.execute(
+        f"create or replace table staging.{t} as "
+        f"select {cols}, _bron, _regel, _volgnr from _checked where reden is null order by _volgnr"
+    )
+    con.execute("delete from staging.quarantine where tabel = ?", [t])
+    con.execute(
+        f"insert into staging.quarantine select '{t}', _bron, _regel, reden, null "
+        f"from landing.{t}__afgewezen"
+    )
+    con.execute(
+        f"""insert into staging.quarantine
+            select '{t}', l._bron, l._regel, c.reden, {_record_json(table)}
+            from landing.{t} l join _checked c using (_volgnr) where c.reden is not null"""
+    )
+    con.execute("drop table _checked")
+    landed = scalar(con, f"select count(*) from staging.{t}")
+    quarantined = scalar(con, "select count(*) from staging.quarantine where tabel = ?", [t])
+    return landed, quarantined
+
+
+def _record_json(table: Table) -> str:
+    """The raw row as JSON text for the quarantine, with the BSN replaced by its pseudonym."""
+    parts = []
+    for c in table.column_names:
+        value = "client_key(l.bsn)" if c == "bsn" else f"l.{c}"
+        key = "client_key" if c == "bsn" else c
+        parts.append(f"'{key}', {value}")
+    return f"cast(json_object({', '.join(parts)}) as varchar)"

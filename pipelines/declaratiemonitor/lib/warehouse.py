@@ -1,0 +1,80 @@
+"""Connections to the DuckDB warehouse, with the project's macros and variables loaded."""
+
+import functools
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from declaratiemonitor.paths import MACROS_SQL
+
+HMAC_KEY_ENV = "DECLARATIEMONITOR_HMAC_KEY"
+# Clearly marked development default: production must set DECLARATIEMONITOR_HMAC_KEY.
+DEVELOPMENT_HMAC_KEY = "ONTWIKKELSLEUTEL-NIET-VOOR-PRODUCTIE"
+SCHEMAS = ("landing", "staging", "meta", "models", "rules")
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _warn_development_key() -> None:
+    log.warning(
+            "%s is niet gezet: de ontwikkelsleutel wordt gebruikt voor pseudoniemen.", HMAC_KEY_ENV
+        )
+        key = DEVELOPMENT_HMAC_KEY
+    return key.encode()
+
+
+def _pads(key: bytes) -> tuple[str, str]:
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    return bytes(b ^ 0x36 for b in key).hex(), bytes(b ^ 0x5C for b in key).hex()
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection, peildatum: date | None = None, read_only: bool = False
+) -> None:
+    """Load macros and variables on a connection (also used by tests on in-memory DuckDB)."""
+    ipad, opad = _pads(hmac_key())
+    con.execute("set variable hmac_ipad = unhex(?)", [ipad])
+    con.execute("set variable hmac_opad = unhex(?)", [opad])
+    con.execute(MACROS_SQL.read_text())
+    for schema in () if read_only else SCHEMAS:
+        con.execute(f"create schema if not exists {schema}")
+    if peildatum is None:
+        peildatum = stored_peildatum(con)
+    if peildatum is not None:
+        con.execute("set variable peildatum = cast(? as date)", [peildatum])
+
+
+def stored_peildatum(con: duckdb.DuckDBPyConnection) -> date | None:
+    exists = scalar(
+        con,
+        "select count(*) from duckdb_tables() where schema_name = 'meta' "
+        "and table_name = 'run_context'",
+    )
+    if not exists:
+        return None
+    return scalar(con, "select peildatum from meta.run_context")
+
+
+@contextmanager
+def connect(path: str | Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        prepare(con, read_only=read_only)
+        yield con
+    finally:
+        con.close()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """First value of a query (DuckDB 2.0: the result is always fetched to the end)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None

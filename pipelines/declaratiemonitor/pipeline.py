@@ -1,0 +1,73 @@
+"""Run the Dagster definitions in-process, as the CLI, the tests and the benchmark do."""
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import dagster as dg
+
+from declaratiemonitor.defs.resources import make_resources
+from declaratiemonitor.lib.errors import InvoerFout, user_error_in
+
+QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def load_definitions() -> dg.Definitions:
+    from declaratiemonitor.definitions import defs
+
+    return defs()
+
+
+def run_pipeline(
+    landing: Path,
+    out: Path,
+    warehouse: Path | None = None,
+    peildatum: str | None = None,
+    selection: str | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Materialise every asset (and its checks) with these folders. Raises InvoerFout on bad input."""
+    out.mkdir(parents=True, exist_ok=True)
+    definitions = load_definitions()
+    resources = make_resources(
+        str(landing), str(out), str(warehouse) if warehouse else None, peildatum
+    )
+    assets = list(definitions.assets or [])
+    checks = list(definitions.asset_checks or [])
+    _quiet_dagster()
+    with _ephemeral_home():
+        try:
+            return dg.materialize(
+                [*assets, *checks],
+                resources=resources,
+                run_config=QUIET_LOGGERS,
+                selection=selection,
+                instance=dg.DagsterInstance.ephemeral(),
+            )
+        except Exception as exc:
+            user_error = user_error_in(exc)
+            if user_error is not None:
+                raise InvoerFout(str(user_error)) from None
+            raise
+
+
+def _quiet_dagster() -> None:
+    for name in ("dagster", "dagster.builtin"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+class _ephemeral_home:
+    """Dagster wants a DAGSTER_HOME for some code paths; give it a throw-away one."""
+
+    def __enter__(self):
+        self._old = os.environ.get("DAGSTER_HOME")
+        if self._old is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="dagster-home-")
+            os.environ["DAGSTER_HOME"] = self._tmp.name
+        return self
+
+    def __exit__(self, *exc):
+        if self._old is None:
+            del os.environ["DAGSTER_HOME"]
+            self._tmp.cleanup()
+        return False

@@ -1,0 +1,41 @@
+-- Shared macros, loaded as temp macros on every warehouse connection (lib/warehouse.py).
+-- Money is eurocent; Dutch formats for messages: € 1.234,56 / 1.234,5 / 23-11-2026.
+
+create or replace temp macro round_half_up(x) as cast(floor(x + 0.5) as bigint);
+
+create or replace temp macro add_months(d, n) as cast(d + to_months(cast(n as integer)) as date);
+
+create or replace temp macro iso_week_start(d) as cast(date_trunc('week', d) as date);
+
+create or replace temp macro month_start(d) as cast(date_trunc('month', d) as date);
+
+create or replace temp macro month_end(d) as cast(last_day(d) as date);
+
+-- thousands separator '.', decimal comma, fixed number of decimals
+create or replace temp macro fmt_num(x, decimals) as
+    case
+        when x is null then '-'
+        else (if(x < 0, '-', '') || replace(
+            replace(
+                replace(format('{:,.' || cast(decimals as varchar) || 'f}', abs(cast(x as double))), ',', '_'),
+                '.', ','),
+            '_', '.'))
+    end;
+
+create or replace temp macro fmt_eur(cents) as '€ ' || fmt_num(cents / 100.0, 2);
+
+create or replace temp macro fmt_datum(d) as strftime(cast(d as date), '%d-%m-%Y');
+
+-- keyed pseudonym: HMAC-SHA256(key, bsn); the pads are set per connection from the key
+create or replace temp macro client_key(bsn) as
+    sha256(getvariable('hmac_opad') || unhex(sha256(getvariable('hmac_ipad') || encode(bsn))));
+
+-- BSN 11-proof: 9 digits, sum(d_i * w_i) with weights 9..2 and -1, divisible by 11, not 0
+create or replace temp macro bsn_valid(b) as
+    coalesce(regexp_full_match(b, '[0-9]{9}')
+    and (
+        9 * cast(b[1] as int) + 8 * cast(b[2] as int) + 7 * cast(b[3] as int)
+        + 6 * cast(b[4] as int) + 5 * cast(b[5] as int) + 4 * cast(b[6] as int)
+        + 3 * cast(b[7] as int) + 2 * cast(b[8] as int) - cast(b[9] as int)
+    ) % 11 = 0
+    and b <> '000000000', false);

@@ -1,0 +1,53 @@
+-- model: declaraties_netto
+-- title: Netto declaratieregels (niet gecrediteerde debetregels) met soort, contracttarief en eenheden
+-- reads: staging.declaraties, staging.producten, models.credits, models.toewijzingen
+-- reading: RULES.md Conventions. Time volumes are expressed in minutes (volume_minuten) and
+--   amounts in eurocent. The contract tariff is the producten row of the claim's gemeente and
+--   product valid on begindatum. A claim line belongs to the month of its begindatum.
+with claim_lines as (
+    select * from staging.declaraties where debet_credit = 'D'
+),
+
+cancelled as (
+    select distinct gemeente_code, aanbieder_agb, vorig_referentie_nummer as referentie_nummer
+    from models.credits
+    where debet_gevonden
+),
+
+products as (
+    select * from staging.producten
+),
+
+net as (
+    select l.*
+    from claim_lines as l
+    anti join cancelled as c using (gemeente_code, aanbieder_agb, referentie_nummer)
+),
+
+with_product as (
+    select
+        n.*,
+        p.soort,
+        p.tarief_cents as contract_tarief_cents
+    from net as n
+    left join products as p
+        on
+            n.gemeente_code = p.gemeente_code
+            and n.product_code = p.product_code
+            and n.begindatum >= p.geldig_van
+            and (p.geldig_tot is null or n.begindatum <= p.geldig_tot)
+    qualify row_number() over (partition by n._volgnr order by p.geldig_van desc nulls last) = 1
+)
+
+select
+    w.*,
+    cast(date_trunc('month', w.begindatum) as date) as maand,
+    w.begindatum = w.einddatum as is_dag,
+    w.eenheid in ('01', '04') as is_tijd,
+    w.geleverd_volume * case w.eenheid when '04' then 60 else 1 end as volume_vergelijkbaar,
+    t.toewijzing_nummer is not null as toewijzing_gevonden,
+    t.eenheid as toewijzing_eenheid,
+    coalesce(w.eenheid = t.eenheid or (t.eenheid = '04' and w.eenheid = '01'), false)
+        as eenheid_compatibel
+from with_product as w
+left join models.toewijzingen as t using (gemeente_code, toewijzing_nummer)

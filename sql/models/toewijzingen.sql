@@ -1,0 +1,71 @@
+-- model: toewijzingen
+-- title: Toewijzingen met soort, tarief, geldigheid, verstreken fractie en toegewezen totaal
+-- reads: staging.toewijzingen, staging.producten, meta.run_context
+-- reading: RULES.md Conventions. Time (units 01/04) is expressed in minutes. An open-ended
+--   allocation ends at peildatum for fractions (f = 1). Category-level allocations get soort
+--   'categorie:<cc>'. A product code unknown in producten gets soort 'overig'.
+with allocations as (
+    select * from staging.toewijzingen
+),
+
+products as (
+    select * from staging.producten
+),
+
+product_at_start as (
+    select
+        a.gemeente_code,
+        a.toewijzing_nummer,
+        p.soort,
+        p.tarief_cents
+    from allocations as a
+    inner join products as p
+        on
+            a.gemeente_code = p.gemeente_code
+            and a.product_code = p.product_code
+            and a.ingangsdatum >= p.geldig_van
+            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot)
+    qualify row_number() over (
+        partition by a.gemeente_code, a.toewijzing_nummer order by p.geldig_van desc
+    ) = 1
+),
+
+validity as (
+    select
+        a.*,
+        coalesce(a.einddatum, getvariable('peildatum')) as geldig_tot,
+        case
+            when a.product_code is null then 'categorie:' || a.product_categorie
+            else coalesce(p.soort, 'overig')
+        end as soort,
+        p.tarief_cents,
+        a.eenheid in ('01', '04') as is_tijd,
+        case a.eenheid when '04' then 60 else 1 end as minuten_per_eenheid
+    from allocations as a
+    left join product_at_start as p using (gemeente_code, toewijzing_nummer)
+),
+
+measured as (
+    select
+        *,
+        datediff('day', ingangsdatum, geldig_tot) + 1 as geldigheid_dagen,
+        greatest(
+            datediff('day', ingangsdatum, least(getvariable('peildatum'), geldig_tot)) + 1, 0
+        ) as verstreken_dagen,
+        (year(geldig_tot) * 12 + month(geldig_tot))
+        - (year(ingangsdatum) * 12 + month(ingangsdatum)) + 1 as maanden_geraakt
+    from validity
+)
+
+select
+    *,
+    coalesce(reden_wijziging, '') <> '13'
+    and ingangsdatum <= getvariable('peildatum') as in_scope,
+    verstreken_dagen / geldigheid_dagen as f,
+    case frequentie
+        when '6' then volume
+        when '2' then volume * ceil(geldigheid_dagen / 7)
+        when '4' then volume * maanden_geraakt
+        when '1' then volume * geldigheid_dagen
+    end * minuten_per_eenheid as toegewezen_totaal
+from measured
