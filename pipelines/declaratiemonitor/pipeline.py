@@ -26,7 +26,7 @@ def run_pipeline(
     peildatum: str | None = None,
     selection: str | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialise every asset (and its checks) with these folders. Raises InvoerFout on bad input."""
+    """Materialise every asset and check with these folders; InvoerFout on bad input."""
     out.mkdir(parents=True, exist_ok=True)
     definitions = load_definitions()
     resources = make_resources(

@@ -7,27 +7,13 @@ import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
-from declaratiemonitor.lib import landing, reference, staging
+from declaratiemonitor.lib import ingest, landing, reference, staging
 from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, TABLES, Table
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.timing import timed_step
 from declaratiemonitor.lib.warehouse import scalar
-from declaratiemonitor.paths import REFERENCE_DIR
 
 XML_TABLES = ("toewijzingen", "declaraties", "zorgmeldingen")
-REPO_PREFIX = "referentie/"
-
-
-def _ensure_meta(con) -> None:
-    con.execute(
-        "create table if not exists staging.quarantine "
-        "(tabel varchar, _bron varchar, _regel varchar, reden varchar, record varchar)"
-    )
-    con.execute(
-        """create table if not exists meta.tabel_tellingen (
-            tabel varchar primary key, bestanden varchar[], gelezen bigint, geland bigint,
-            quarantaine bigint, opmerkingen varchar[])"""
-    )
 
 
 @dg.asset(
@@ -106,7 +92,7 @@ def _landing_asset(table: Table) -> dg.AssetsDefinition:
     )
     def _asset(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
         with warehouse(duckdb) as con, timed_step(con, f"landing/{table.name}"):
-            _ensure_meta(con)
+            ingest.ensure_meta(con)
             landing.create_landing_table(con, table)
             stats = _load_sources(con, table, settings.landing)
             xml_rows = _xml_rows_into_landing(con, table)
@@ -133,11 +119,9 @@ def _load_sources(con, table: Table, landing_dir: Path) -> landing.LandingStats:
     own = landing.table_files(landing_dir, table)
     if not table.reference:
         return landing.load_files(con, table, own, landing_dir)
-    repo = reference.repo_files(REFERENCE_DIR, table)
-    stats = landing.load_files(con, table, repo, REFERENCE_DIR.parent)
-    con.execute(f"update landing.{table.name} set _bron = ? || _bron", [REPO_PREFIX])
+    stats = ingest.load_repo_reference(con, table)
     own_stats = landing.load_files(con, table, own, landing_dir)
-    reference.drop_overridden(con, table, REPO_PREFIX)
+    reference.drop_overridden(con, table, ingest.REPO_PREFIX)
     replaced = (
         stats.rows + own_stats.rows - scalar(con, f"select count(*) from landing.{table.name}")
     )
@@ -158,13 +142,13 @@ def _staging_asset(table: Table) -> dg.AssetsDefinition:
         group_name="staging",
         deps=[dg.AssetKey(["landing", table.name])],
         kinds={"duckdb"},
-        description=f"Getypeerde, gevalideerde rijen van {table.name}; de rest gaat naar quarantaine.",
+        description=f"Getypeerde, gevalideerde rijen van {table.name}; rest naar quarantaine.",
     )
     def _asset(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with warehouse(duckdb) as con, timed_step(con, f"staging/{table.name}"):
             landed, quarantined = staging.stage_table(con, table)
             if table.name == "toewijzingen":
-                _keep_latest_allocation(con)
+                ingest.keep_latest_allocation(con)
             con.execute(
                 "update meta.tabel_tellingen set geland = ?, quarantaine = ? where tabel = ?",
                 [landed, quarantined, table.name],
@@ -176,17 +160,6 @@ def _staging_asset(table: Table) -> dg.AssetsDefinition:
     return _asset
 
 
-def _keep_latest_allocation(con) -> None:
-    """A later 301 with the same number replaces the earlier one (CONTRACT.md)."""
-    con.execute("create or replace table staging.toewijzingen_versies as from staging.toewijzingen")
-    con.execute(
-        """create or replace table staging.toewijzingen as
-           from staging.toewijzingen_versies
-           qualify row_number() over (partition by gemeente_code, toewijzing_nummer
-                                      order by toewijzing_datum desc, _volgnr desc) = 1"""
-    )
-
-
 @dg.asset(
     key=["staging", "regelparameters"],
     group_name="staging",
@@ -195,21 +168,9 @@ def _keep_latest_allocation(con) -> None:
     description="Regelparameters per gemeente: standaardwaarden met de gemeentelijke afwijkingen.",
 )
 def regelparameters(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
-    defaults, overrides = reference.load_parameters(REFERENCE_DIR, settings.landing)
     with warehouse(duckdb) as con:
-        codes = [
-            r[0]
-            for r in con.execute(
-                """select gemeente_code from staging.toewijzingen union
-               select gemeente_code from staging.declaraties union
-               select gemeente_code from staging.producten"""
-            ).fetchall()
-        ]
-        frame = reference.parameters_frame(defaults, overrides, codes)
-        con.register("_params", frame.to_arrow())
-        con.execute("create or replace table staging.regelparameters as from _params")
-        con.unregister("_params")
-    return dg.MaterializeResult(metadata={"dagster/row_count": frame.height})
+        rows = ingest.build_parameters(con, settings.landing)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
 @dg.asset(
@@ -221,16 +182,7 @@ def regelparameters(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.Ma
 )
 def run_context(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
     with warehouse(duckdb) as con:
-        peildatum = settings.peildatum_value() or scalar(
-            con, "select max(declaratie_dagtekening) from staging.declaraties"
-        )
-        if peildatum is None:
-            raise InvoerFout("Geen peildatum: geef --peildatum op of lever declaraties aan.")
-        con.execute(
-            "create or replace table meta.run_context as "
-            "select cast(? as date) as peildatum, current_timestamp as gestart_op",
-            [peildatum],
-        )
+        peildatum = ingest.set_run_context(con, settings.peildatum_value())
     return dg.MaterializeResult(metadata={"peildatum": str(peildatum)})
 
 

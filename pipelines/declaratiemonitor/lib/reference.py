@@ -54,6 +54,11 @@ def load_parameters(reference_dir: Path, landing_dir: Path | None) -> tuple[dict
             overrides.setdefault(str(code).zfill(4), {}).update(values or {})
     if not defaults:
         raise InvoerFout("Geen standaardwaarden voor regelparameters gevonden (default-blok).")
+    check_known(defaults, overrides)
+    return defaults, overrides
+
+
+def check_known(defaults: dict, overrides: dict) -> None:
     for code, values in overrides.items():
         unknown = sorted(set(values) - set(defaults))
         if unknown:
@@ -61,7 +66,6 @@ def load_parameters(reference_dir: Path, landing_dir: Path | None) -> tuple[dict
                 f"Onbekende regelparameter(s) voor gemeente {code}: {', '.join(unknown)}. "
                 f"Bekend zijn: {', '.join(sorted(defaults))}."
             )
-    return defaults, overrides
 
 
 def parameters_frame(defaults: dict, overrides: dict, gemeenten: list[str]) -> pl.DataFrame:

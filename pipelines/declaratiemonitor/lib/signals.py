@@ -3,12 +3,11 @@
 import duckdb
 
 from declaratiemonitor.lib.rule_sql import RULE_COLUMNS, rule_table
-
-RULE_HEAD = {"rule_id": "VARCHAR", "rule_version": "VARCHAR", "severity": "VARCHAR"}
 from declaratiemonitor.lib.sql_header import read_sql_file
 from declaratiemonitor.lib.warehouse import scalar
 from declaratiemonitor.paths import SQL_DIR
 
+RULE_HEAD = {"rule_id": "VARCHAR", "rule_version": "VARCHAR", "severity": "VARCHAR"}
 SIGNALS_SQL = SQL_DIR / "signals" / "signals.sql"
 
 

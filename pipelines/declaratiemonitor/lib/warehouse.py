@@ -24,8 +24,14 @@ log = logging.getLogger(__name__)
 @functools.cache
 def _warn_development_key() -> None:
     log.warning(
-            "%s is niet gezet: de ontwikkelsleutel wordt gebruikt voor pseudoniemen.", HMAC_KEY_ENV
-        )
+        "%s is niet gezet: de ontwikkelsleutel wordt gebruikt voor pseudoniemen.", HMAC_KEY_ENV
+    )
+
+
+def hmac_key() -> bytes:
+    key = os.environ.get(HMAC_KEY_ENV)
+    if not key:
+        _warn_development_key()
         key = DEVELOPMENT_HMAC_KEY
     return key.encode()
 

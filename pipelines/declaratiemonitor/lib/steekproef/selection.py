@@ -113,7 +113,8 @@ class Steekproef:
         values = asdict(self.parameters) | self.summary()
         values |= {
             "allocatie": self.parameters.allocatie if self.parameters.strata else None,
-            "start_cents": _round2(self.start_cents),
+            "interval_cents": self.interval_cents,
+            "start_cents": self.start_cents,
             "factor_r": self.factor_r,
             "expansiefactor": self.expansiefactor,
             "tolerantie_cents": round(self.parameters.materialiteit * self.populatie_bedrag_cents),
