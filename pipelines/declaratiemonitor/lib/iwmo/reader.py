@@ -92,6 +92,8 @@ class MessageReader:
         self.spec: MessageSpec | None = None
         self.buffer: RowBuffer | None = None
         self.names: dict[str, str] = {}  # tag -> local name (only for the two 3.2 namespaces)
+        self._ns: set[str] = set()
+        self.standard = ""
         self.stack: list[str] = []  # local names from the root
         self.segments: list[str] = []  # path segments with [n] down to the record level
         self.counters: list[dict[str, int]] = [{}]
@@ -271,8 +273,7 @@ class MessageReader:
         spec, standard = _message_type(qname.namespace, qname.localname)
         self.spec, self.standard = spec, standard
         self.buffer = RowBuffer(spec.table, self.bron)
-        message_ns = qname.namespace
-        self._ns = {message_ns, basis_namespace(standard)}
+        self._ns = {qname.namespace, basis_namespace(standard)}
 
     def _local(self, tag: str) -> str:
         local = self.names.get(tag)
