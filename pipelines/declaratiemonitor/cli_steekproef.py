@@ -108,10 +108,17 @@ def trek_command(
     seed = secrets.randbelow(1_000_000) if seed is None else seed
     try:
         params = Parameters(
-            methode=methode, seed=seed, betrouwbaarheid=betrouwbaarheid,
-            materialiteit=materialiteit, verwachte_fout=verwachte_fouten, strata=strata,
-            allocatie=allocatie, aantal=aantal, gemeente=gemeente, jaar=jaar,
-        )  # fmt: skip
+            methode=methode,
+            seed=seed,
+            betrouwbaarheid=betrouwbaarheid,
+            materialiteit=materialiteit,
+            verwachte_fout=verwachte_fouten,
+            strata=strata,
+            allocatie=allocatie,
+            aantal=aantal,
+            gemeente=gemeente,
+            jaar=jaar,
+        )
         with _warehouse(warehouse) as con:
             population = load_population(con, methode, gemeente, jaar)
             steekproef = trek(population, params, read_peildatum(con))

@@ -95,17 +95,17 @@ ID_COLUMNS = {
 
 
 def bsn_from_number(n: int) -> str:
-    """A BSN that passes the 11-proof, derived deterministically from n (synthetic only)."""
-    base = 10_000_000 + (n * 7919) % 89_000_000  # 8 digits
-    for offset in range(0, 100):
-        candidate = [int(d) for d in f"{(base + offset) % 100_000_000:08d}"]
-        total = sum(w * d for w, d in zip(range(9, 1, -1), candidate, strict=True))
-        last = total % 11
-        if last <= 9:
-            bsn = "".join(map(str, candidate)) + str(last)
-            if bsn != "000000000":
-                return bsn
-    raise AssertionError("unreachable: some offset always gives a check digit 0-9")
+    """A BSN that passes the 11-proof, derived from n (0 <= n < 8_900_000; synthetic only).
+
+    The first eight digits are 10_000_000 + 10 n + k for the first k in 0..9 whose check digit
+    is 0-9 (the weight of the eighth digit is 2, so the ten candidates give ten residues).
+    """
+    for k in range(10):
+        body = f"{10_000_000 + 10 * n + k:08d}"
+        check = sum(w * int(d) for w, d in zip(range(9, 1, -1), body, strict=True)) % 11
+        if check <= 9:
+            return body + str(check)
+    raise AssertionError("unreachable")
 
 
 def _text(value: object) -> str | None:

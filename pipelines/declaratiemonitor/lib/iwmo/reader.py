@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+from lxml import etree
+
 from declaratiemonitor.lib.iwmo.rows import RowBuffer, Sink
 from declaratiemonitor.lib.iwmo.safety import (
     LIMITS,
@@ -35,7 +37,6 @@ from declaratiemonitor.lib.iwmo.standard import (
     MessageSpec,
     basis_namespace,
 )
-from lxml import etree
 
 log = logging.getLogger(__name__)
 UNKNOWN_TABLE = "xml"
@@ -393,8 +394,7 @@ def _check_release(standard: str, spec: MessageSpec, header: dict[str, str | Non
 
 def _budget_unit(row: dict[str, str | None], record: dict[str, str | None]) -> None:
     """A budget allocation has no Omvang: its unit is euro's over the whole validity."""
-    has_omvang = any(k in record for k in ("volume", "eenheid", "frequentie"))
-    if not has_omvang and row.get("budget_cents") is not None:
+    if "_omvang" not in record and row.get("budget_cents") is not None:
         row["eenheid"], row["frequentie"] = BUDGET_EENHEID, BUDGET_FREQUENTIE
 
 

@@ -1,6 +1,7 @@
 """Column buffers: rows as Python lists, flushed to Arrow in blocks to bound memory."""
 
 import pyarrow as pa
+
 from declaratiemonitor.lib.iwmo.safety import LIMITS
 from declaratiemonitor.lib.iwmo.standard import COLUMNS, TABLES
 

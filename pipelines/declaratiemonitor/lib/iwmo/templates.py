@@ -94,12 +94,22 @@ class Template:
             f"{self.el('Toewijzingsdatum', r['toewijzing_datum'])}"
             f"{self.el('Toewijzingstijd', '00:00:00')}{self.el('Ingangsdatum', r['ingangsdatum'])}"
             f"{self.el('Einddatum', r['einddatum'])}{self.el('RedenWijziging', r['reden_wijziging'])}"
-            f"{omvang}{self.el('Budget', r['budget_cents'])}</{self.p}:ToegewezenProduct>\n"
+            f"{self.omvang(r)}{self.el('Budget', r['budget_cents'])}</{self.p}:ToegewezenProduct>\n"
         )
+
+    def omvang(self, r: dict) -> str:
+        """No Omvang for a budget allocation (83 / 6, restored by the reader); an empty one
+        when a budget row has no unit at all, so that the nulls come back as nulls."""
+        if _budget_only(r):
+            return ""
+        inner = (self.bel("Volume", r["volume"]) + self.bel("Eenheid", r["eenheid"])
+                 + self.bel("Frequentie", r["frequentie"]))
+        if not inner and r["budget_cents"] is not None:
+            return f"<{self.p}:Omvang/>"
+        return self.wrap("Omvang", inner)
 
     # -- 323 ----------------------------------------------------------------------------
     def declaratie_open(self, nummer, periode: tuple[str, str], dag, totaal: int) -> str:
-        b = self.b
         return (
             f"<{self.p}:Declaratie>{self.el('DeclaratieNummer', nummer)}"
             f"<{self.p}:DeclaratiePeriode>{self.bel('Begindatum', periode[0])}"
@@ -107,7 +117,7 @@ class Template:
             f"{self.el('DeclaratieDagtekening', dag)}<{self.p}:TotaalIngediendBedrag>"
             f"{self.bel('TotaalBedrag', str(abs(totaal)))}"
             f"{self.bel('DebetCredit', 'C' if totaal < 0 else 'D')}</{self.p}:TotaalIngediendBedrag>"
-            f"<{self.p}:Clienten>\n".replace("<b>", f"<{b}>")
+            f"<{self.p}:Clienten>\n"
         )
 
     def declaratie_close(self) -> str:

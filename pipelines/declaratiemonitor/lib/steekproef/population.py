@@ -91,14 +91,14 @@ def load_claims(
     _require(con, "models", "declaraties_netto")
     evidence = EVIDENCE_SQL if _exists(con, "main", "signals") else NO_EVIDENCE_SQL
     sql = CLAIMS_SQL.format(evidence=evidence, client_key=_client_key_expr(con))
-    return con.execute(sql, {"gemeente": gemeente, "jaar": jaar}).pl()
+    return con.sql(sql, params={"gemeente": gemeente, "jaar": jaar}).pl()
 
 
 def load_signals(
     con: duckdb.DuckDBPyConnection, gemeente: str | None = None, jaar: int | None = None
 ) -> pl.DataFrame:
     _require(con, "main", "signals")
-    return con.execute(SIGNALS_SQL, {"gemeente": gemeente, "jaar": jaar}).pl()
+    return con.sql(SIGNALS_SQL, params={"gemeente": gemeente, "jaar": jaar}).pl()
 
 
 def load_population(
