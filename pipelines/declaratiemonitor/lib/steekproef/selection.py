@@ -56,6 +56,8 @@ class Parameters:
             _check_choice("strata", self.strata, STRATA)
         if self.methode == "gestratificeerd" and self.strata is None:
             raise SteekproefFout("Kies bij een gestratificeerde steekproef --strata.")
+        if self.methode in ("aselect", "mus") and self.strata is not None:
+            raise SteekproefFout("Strata horen bij methode gestratificeerd of signalen.")
         if not 0 < self.materialiteit < 1:
             raise SteekproefFout("De materialiteit is een fractie tussen 0 en 1, bijv. 0.02.")
         if self.aantal is not None and self.aantal < 1:
