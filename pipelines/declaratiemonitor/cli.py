@@ -16,3 +16,5 @@ def main() -> None:
 
 # Subcommands live in their own modules and register themselves on `app`.
 from declaratiemonitor import cli_steekproef  # noqa: E402,F401
+
+app.add_typer(cli_steekproef.steekproef_app, name="steekproef")
