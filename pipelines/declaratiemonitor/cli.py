@@ -1,6 +1,17 @@
 """Command line interface (Dutch help texts). Thin: parse arguments, call the work, report."""
 
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+
 import typer
+
+from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.paths import DEMO_DIR
 
 app = typer.Typer(
     help="Declaratiemonitor: controleer Wmo-declaraties tegen toewijzingen en gemeentelijk beleid.",
@@ -9,12 +20,151 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+DEFAULT_PEILDATUM = "2026-11-23"
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"Fout: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def user_errors(func: Callable) -> Callable:
+    """Bad input ends in one Dutch sentence and exit code 2; a bug in exit code 1 with the
+    technical details in a log file, never a traceback on screen."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except InvoerFout as exc:
+            fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            log = Path.cwd() / "declaratiemonitor-fout.log"
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            fail(f"onverwachte fout ({type(exc).__name__}). Technische details: {log}", code=1)
+
+    return wrapper
+
+
+def _parse_date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvoerFout(f"Ongeldige {name} '{value}': gebruik JJJJ-MM-DD.") from None
+
+
+@app.command()
+@user_errors
+def generate(
+    out: Path = typer.Option(..., "--out", help="Map waarin de landingsbestanden komen."),
+    clients: int = typer.Option(2000, "--clients", min=1, help="Aantal cliënten."),
+    seed: int = typer.Option(42, "--seed", help="Startwaarde: dezelfde seed geeft dezelfde data."),
+    peildatum: str = typer.Option(DEFAULT_PEILDATUM, "--peildatum", help="Peildatum JJJJ-MM-DD."),
+    formaat: str = typer.Option("parquet", "--formaat", help="parquet of csv."),
+    xml: bool = typer.Option(False, "--xml", help="Toewijzingen en declaraties als iWmo-XML."),
+) -> None:
+    """Maak een synthetische landingsmap met geplante overtredingen en ground_truth.csv."""
+    from declaratiemonitor.lib.generate import generate as run_generate
+
+    if formaat not in ("parquet", "csv"):
+        raise InvoerFout(f"Onbekend formaat '{formaat}': kies parquet of csv.")
+    try:
+        result = run_generate(out, clients, seed, _parse_date(peildatum, "peildatum"), formaat, xml)
+    except ValueError as exc:
+        raise InvoerFout(str(exc)) from None
+    rows = ", ".join(f"{k}: {v:,}".replace(",", ".") for k, v in sorted(result.counts.items()))
+    typer.echo(
+        f"Landingsmap geschreven: {out} ({rows}); {result.expected} verwachte signalen "
+        f"in ground_truth.csv ({result.seconds:.1f} s)."
+    )
+
+
+@app.command()
+@user_errors
+def run(
+    landing: Path = typer.Option(
+        ..., "--landing", help="Landingsmap met de aangeleverde bestanden."
+    ),
+    out: Path = typer.Option(..., "--out", help="Uitvoermap (signalen, quarantaine, dashboards)."),
+    warehouse: Path | None = typer.Option(
+        None, "--warehouse", help="DuckDB-bestand; standaard OUT/warehouse.duckdb."
+    ),
+    peildatum: str | None = typer.Option(
+        None, "--peildatum", help="Peildatum JJJJ-MM-DD; standaard de laatste dagtekening."
+    ),
+) -> None:
+    """Draai de hele pijplijn (Dagster-assets, in dit proces) op een landingsmap."""
+    summary = _run(landing, out, warehouse, peildatum)
+    _print_summary(summary, out)
+
+
+def _run(landing: Path, out: Path, warehouse: Path | None, peildatum: str | None) -> dict:
+    from declaratiemonitor.pipeline import run_pipeline
+
+    if peildatum:
+        _parse_date(peildatum, "peildatum")
+    if not landing.is_dir():
+        raise InvoerFout(f"Landingsmap bestaat niet: {landing}")
+    run_pipeline(landing, out, warehouse, peildatum)
+    return json.loads((out / "run_summary.json").read_text(encoding="utf-8"))
+
+
+def _euro(cents: int) -> str:
+    text = f"{cents / 100:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return f"€ {text}"
+
+
+def _print_summary(summary: dict, out: Path) -> None:
+    typer.echo(f"Peildatum: {summary['peildatum']}")
+    for name, t in summary["tabellen"].items():
+        if t["gelezen"]:
+            typer.echo(
+                f"  {name:<18} gelezen {t['gelezen']:>9}  geland {t['geland']:>9}  "
+                f"quarantaine {t['quarantaine']:>6}"
+            )
+    typer.echo(
+        f"Signalen: {summary['signalen_totaal']} "
+        f"(financieel belang {_euro(summary['impact_cents_totaal'])})"
+    )
+    for rule, r in summary["regels"].items():
+        if r["signalen"]:
+            typer.echo(f"  {rule:<45} {r['signalen']:>6}  {_euro(r['impact_cents'])}")
+    typer.echo(f"Signalen:    {out / 'signals.parquet'}")
+    typer.echo(f"Quarantaine: {out / 'quarantine'}")
+    index = out / "dashboards" / "index.html"
+    if index.exists():
+        typer.echo(f"Dashboards:  {index}")
+
+
+@app.command()
+@user_errors
+def demo(
+    clients: int = typer.Option(3000, "--clients", min=1, help="Aantal cliënten."),
+    seed: int = typer.Option(42, "--seed", help="Startwaarde voor de synthetische data."),
+) -> None:
+    """Genereer voorbeelddata en draai de pijplijn in data/demo/; toont waar de uitvoer staat."""
+    from declaratiemonitor.lib.generate import generate as run_generate
+
+    landing, out = DEMO_DIR / "landing", DEMO_DIR / "out"
+    result = run_generate(landing, clients, seed, date.fromisoformat(DEFAULT_PEILDATUM))
+    typer.echo(
+        f"Synthetische data: {landing} ({result.counts.get('declaraties', 0)} declaratieregels)"
+    )
+    summary = _run(landing, out, None, DEFAULT_PEILDATUM)
+    _print_summary(summary, out)
+
 
 def main() -> None:
-    app()
+    app(prog_name="declaratiemonitor")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 
 
 # Subcommands live in their own modules and register themselves on `app`.
-from declaratiemonitor import cli_steekproef  # noqa: E402,F401
+from declaratiemonitor import cli_steekproef  # noqa: E402
 
 app.add_typer(cli_steekproef.steekproef_app, name="steekproef")

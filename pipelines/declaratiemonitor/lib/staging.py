@@ -76,7 +76,7 @@ def _reasons(col: Column) -> list[str]:
 
 
 def checked_select(table: Table, source: str) -> str:
-    """SQL returning the typed columns, `_bron`, `_regel`, `_volgnr` and `reden` (null = ok)."""
+    """SQL returning the typed columns, `_bron`, `_regel`, `_volgnr` and `_reden` (null = ok)."""
     cleaned = ", ".join(f"nullif(trim({c.name}), '') as {c.name}" for c in table.columns)
     typed = ", ".join(f"{_typed_expr(c)} as {c.name}__t" for c in table.columns)
     reasons = [r for c in table.columns for r in _reasons(c)]
@@ -89,7 +89,7 @@ def checked_select(table: Table, source: str) -> str:
         with src as (select _bron, _regel, _volgnr, {cleaned} from {source}),
         typed as (select *, {typed} from src)
         select {out_cols}, _bron, _regel, _volgnr,
-            nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '') as reden
+            nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '') as _reden
         from typed
     """
 
@@ -116,7 +116,7 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]
     cols = ", ".join(table.column_names)
     con.execute(
         f"create or replace table staging.{t} as "
-        f"select {cols}, _bron, _regel, _volgnr from _checked where reden is null order by _volgnr"
+        f"select {cols}, _bron, _regel, _volgnr from _checked where _reden is null order by _volgnr"
     )
     con.execute("delete from staging.quarantine where tabel = ?", [t])
     con.execute(
@@ -125,8 +125,8 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]
     )
     con.execute(
         f"""insert into staging.quarantine
-            select '{t}', l._bron, l._regel, c.reden, {_record_json(table)}
-            from landing.{t} l join _checked c using (_volgnr) where c.reden is not null"""
+            select '{t}', l._bron, l._regel, c._reden, {_record_json(table)}
+            from landing.{t} l join _checked c using (_volgnr) where c._reden is not null"""
     )
     con.execute("drop table _checked")
     landed = scalar(con, f"select count(*) from staging.{t}")
