@@ -39,6 +39,8 @@ class Table:
     reference: bool = False
     # extra row checks: (sql condition that is TRUE when the row is wrong, Dutch reason)
     checks: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # rows repeating this key after the first are quarantined (they would double-count)
+    unique_key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -133,6 +135,7 @@ TABLES: dict[str, Table] = {
                 _c("minuten_gedeclareerd", "bigint"),
             ),
             checks=(("minuten_gedeclareerd < 0", "minuten_gedeclareerd is negatief"),),
+            unique_key=("contact_id",),
         ),
         Table(
             "afwezigheden",
@@ -156,6 +159,7 @@ TABLES: dict[str, Table] = {
                 _c("andere_financiering", "boolean"),
             ),
             checks=(("einddatum < begindatum", "einddatum ligt voor de begindatum"),),
+            unique_key=("afwezigheid_id",),
         ),
         Table(
             "reisafstanden",
@@ -214,6 +218,7 @@ TABLES: dict[str, Table] = {
             ),
             reference=True,
             checks=(("km_tot <= km_van", "km_tot is niet groter dan km_van"),),
+            unique_key=("gemeente_code", "product_code", "geldig_van"),
         ),
         Table(
             "stapelregels",

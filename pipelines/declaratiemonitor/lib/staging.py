@@ -113,6 +113,8 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]
     """landing.<t> -> staging.<t> (valid rows) and staging.quarantine_<t>. Returns counts."""
     t = table.name
     con.execute(f"create or replace temp table _checked as {checked_select(table, f'landing.{t}')}")
+    if table.unique_key:
+        _mark_repeated_keys(con, table)
     cols = ", ".join(table.column_names)
     con.execute(
         f"create or replace table staging.{t} as "
@@ -132,6 +134,22 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]
     landed = scalar(con, f"select count(*) from staging.{t}")
     quarantined = scalar(con, "select count(*) from staging.quarantine where tabel = ?", [t])
     return landed, quarantined
+
+
+def _mark_repeated_keys(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """A valid row whose key was already seen in an earlier valid row goes to the quarantine."""
+    key = ", ".join(table.unique_key)
+    con.execute(
+        f"""update _checked set _reden = 'dubbele sleutel ({key}): al gelezen in '
+                || first_bron || ' regel ' || first_regel
+            from (select _volgnr as v,
+                         first_value(_bron) over w as first_bron,
+                         first_value(_regel) over w as first_regel,
+                         row_number() over w as n
+                  from _checked where _reden is null
+                  window w as (partition by {key} order by _volgnr)) as d
+            where _checked._volgnr = d.v and d.n > 1"""
+    )
 
 
 def _record_json(table: Table) -> str:
