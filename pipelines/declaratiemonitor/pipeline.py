@@ -37,7 +37,7 @@ def run_pipeline(
     _quiet_dagster()
     with _ephemeral_home():
         try:
-            return dg.materialize(
+            result = dg.materialize(
                 [*assets, *checks],
                 resources=resources,
                 run_config=QUIET_LOGGERS,
@@ -49,6 +49,19 @@ def run_pipeline(
             if user_error is not None:
                 raise InvoerFout(str(user_error)) from None
             raise
+    _raise_on_blocking_checks(result)
+    return result
+
+
+def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
+    failed = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    if failed:
+        details = "; ".join(f"{e.check_name}: {e.description}" for e in failed)
+        raise InvoerFout(f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).")
 
 
 def _quiet_dagster() -> None:

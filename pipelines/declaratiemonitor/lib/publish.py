@@ -5,6 +5,7 @@ from pathlib import Path
 
 import duckdb
 
+from declaratiemonitor.lib.quality import recorded as recorded_findings
 from declaratiemonitor.lib.rule_sql import rule_table
 
 
@@ -56,6 +57,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         ).fetchall()[0]
         rules[rule_id] = {"signalen": count, "impact_cents": int(impact)}
     timings = dict(con.execute("from meta.stap_tijden order by stap").fetchall())
+    quality = recorded_findings(con)
     peildatum = con.execute("select peildatum from meta.run_context").fetchall()[0][0]
     return {
         "peildatum": str(peildatum),
@@ -63,6 +65,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "regels": rules,
         "signalen_totaal": sum(r["signalen"] for r in rules.values()),
         "impact_cents_totaal": sum(r["impact_cents"] for r in rules.values()),
+        "kwaliteit": quality,
         "stappen_seconden": timings,
     }
 

@@ -1,0 +1,125 @@
+"""Great Expectations 1.x suites (expectations/<table>.json) run over a pandas batch.
+
+`dagster-ge` only supports GX < 1 and GX's SQL datasource does not work on DuckDB, so a staged
+table (or, above SAMPLE_ROWS, a repeatable reservoir sample of it) is read into pandas and a
+ValidationDefinition runs on it. Expectations carry meta.ernst: `fout` blocks the rules,
+`waarschuwing` is reported only.
+"""
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from declaratiemonitor.paths import EXPECTATIONS_DIR
+
+SAMPLE_ROWS = 200_000
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@dataclass
+class Finding:
+    expectation: str
+    column: str
+    ernst: str
+    unexpected: int | None
+    success: bool
+
+    def describe(self) -> str:
+        count = "" if self.unexpected is None else f" ({self.unexpected} rijen)"
+        return f"{self.expectation} op {self.column or 'tabel'}{count}"
+
+
+def suite_files() -> list[Path]:
+    return sorted(EXPECTATIONS_DIR.glob("*.json"))
+
+
+def read_suite(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _validation(table: str, spec: dict):
+    import great_expectations as gx
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    context = _context()
+    name = f"v_{table}"
+    try:
+        return context.validation_definitions.get(name)
+    except Exception:  # noqa: BLE001 - not registered yet in this process
+        pass
+    source = context.data_sources.add_or_update_pandas(f"staging_{table}")
+    batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("alles")
+    suite = context.suites.add_or_update(ExpectationSuite(**spec))
+    return context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=name)
+    )
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, table: str):
+    """The staged table as pandas; large tables as a repeatable sample (documented)."""
+    source = f"staging.{table}"
+    count = con.execute(f"select count(*) from {source}").fetchall()[0][0]
+    if count > SAMPLE_ROWS:
+        source = f"(from {source} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"
+    return con.sql(f"select * exclude (_bron, _regel, _volgnr) from {source}").df(), count
+
+
+def validate(con: duckdb.DuckDBPyConnection, table: str, spec: dict) -> list[Finding]:
+    frame, _ = load_batch(con, table)
+    result = _validation(table, spec).run(batch_parameters={"dataframe": frame})
+    findings = []
+    for r in result.results:
+        config = r.expectation_config
+        kwargs = config.kwargs
+        column = kwargs.get("column") or ",".join(
+            kwargs.get("column_list", [])
+            or [kwargs.get("column_A", ""), kwargs.get("column_B", "")]
+        ).strip(",")
+        findings.append(
+            Finding(
+                config.type,
+                column,
+                (config.meta or {}).get("ernst", "fout"),
+                (r.result or {}).get("unexpected_count"),
+                bool(r.success),
+            )
+        )
+    return findings
+
+
+def record(con: duckdb.DuckDBPyConnection, table: str, findings: list[Finding]) -> None:
+    """Keep the failed expectations of this run for run_summary.json."""
+    _ensure_table(con)
+    con.execute("delete from meta.kwaliteit where tabel = ?", [table])
+    for f in findings:
+        if not f.success:
+            con.execute(
+                "insert into meta.kwaliteit values (?, ?, ?)", [table, f.ernst, f.describe()]
+            )
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "create table if not exists meta.kwaliteit "
+        "(tabel varchar, ernst varchar, bevinding varchar)"
+    )
+
+
+def recorded(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    _ensure_table(con)
+    rows = con.execute("from meta.kwaliteit order by all").fetchall()
+    return [{"tabel": t, "ernst": e, "bevinding": b} for t, e, b in rows]
