@@ -1,0 +1,84 @@
+-- rule: integriteit.buiten_toewijzingsperiode
+-- title: Declaratieperiode valt (deels) buiten de geldigheid van de toewijzing
+-- source: iWmo 3.2 TR307 (begindatum >= ingangsdatum) en TR308 (einddatum <= einddatum
+--   toewijzing, indien gevuld); RULES.md §7
+-- severity: hoog
+-- version: 1
+-- reads: models.declaraties_netto, models.toewijzingen
+-- reading: net (uncredited) debit lines with begindatum before the allocation's ingangsdatum or
+--   einddatum after its einddatum; an open-ended allocation has no end limit (TR308: "indien
+--   die gevuld is"). measured = claim
+--   days outside the validity; impact = the amount pro rata to those days (the whole amount when
+--   the claim lies entirely outside), rounded half up. Interaction (one signal per problem):
+--   only for allocations that exist, are not deleted and have the claimed product (else
+--   geen_toewijzing / na_verwijdering / product_afwijkend); a claim outside the validity gets no
+--   voor_start_zorg / na_stop_zorg signal (same problem). Unit, amount, tariff, month-boundary
+--   and duplicate checks are separate problems and still apply. One signal per toewijzing,
+--   client and claim begindatum.
+with claim_lines as (
+    select * from models.declaraties_netto
+),
+
+allocations as (
+    select * from models.toewijzingen
+),
+
+measured_lines as (
+    select
+        c.*,
+        a.ingangsdatum,
+        a.einddatum as toewijzing_einddatum,
+        datediff('day', c.begindatum, c.einddatum) + 1 as claim_dagen,
+        greatest(0, least(
+            datediff('day', c.begindatum, c.einddatum) + 1,
+            datediff('day', c.begindatum, a.ingangsdatum)
+        )) + if(a.einddatum is null, 0, greatest(0, least(
+            datediff('day', c.begindatum, c.einddatum) + 1,
+            datediff('day', a.einddatum, c.einddatum)
+        ))) as dagen_buiten
+    from claim_lines as c
+    inner join allocations as a
+        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
+    where
+        coalesce(a.reden_wijziging, '') <> '13'
+        and c.product_categorie = a.product_categorie
+        and (a.product_code is null or c.product_code is not distinct from a.product_code)
+),
+
+flagged as (
+    select
+        *,
+        round_half_up(ingediend_bedrag_cents * dagen_buiten / claim_dagen) as bedrag_buiten,
+        referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', '
+        || if(
+            begindatum = einddatum,
+            fmt_datum(begindatum),
+            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
+        ) || ': ' || dagen_buiten || if(dagen_buiten = 1, ' dag', ' dagen') || ' buiten)' as regel
+    from measured_lines
+    where dagen_buiten > 0
+)
+
+select
+    gemeente_code,
+    aanbieder_agb,
+    toewijzing_nummer,
+    bsn,
+    begindatum as period_start,
+    max(einddatum) as period_end,
+    cast(sum(dagen_buiten) as double) as measured,
+    0.0 as threshold,
+    'dagen' as unit,
+    sum(bedrag_buiten) as impact_cents,
+    list(referentie_nummer order by referentie_nummer) as evidence,
+    if(count(*) = 1, 'Declaratie ', 'Declaraties ')
+    || string_agg(regel, ', ' order by referentie_nummer)
+    || if(count(*) = 1, ' valt', ' vallen') || ' buiten de geldigheid van toewijzing '
+    || toewijzing_nummer || ' ('
+    || coalesce(
+        fmt_datum(any_value(ingangsdatum)) || ' t/m ' || fmt_datum(any_value(toewijzing_einddatum)),
+        'vanaf ' || fmt_datum(any_value(ingangsdatum))
+    ) || '); ' || fmt_eur(sum(bedrag_buiten)) || ' hoort bij dagen buiten de toewijzing.'
+    as message
+from flagged
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
