@@ -1,13 +1,17 @@
 """Stream iWmo/iJw 3.2 messages (301, 305, 307, 323) from a folder into contract tables.
 
-Each file is fed to a non-validating pull parser in chunks; one row is emitted when the record
-element (ToegewezenProduct, Prestatie, StartProduct, StopProduct) closes, after which the
-element and its earlier siblings are freed. Values are kept as raw text: the SQL staging step
-validates them. A file that fails as a whole (unsafe, not well-formed, truncated, wrong type or
-version) lands in `rejected` with no table rows; rows already parsed from it are listed there
-one by one so nothing silently disappears.
+Per file: the root element is sniffed first (namespace -> standard, release and message
+type), then the file is fed in chunks to a non-validating pull parser that reports only the
+message's container elements (Header, Client, Prestaties, Prestatie, ...). When a record element
+(ToegewezenProduct, Prestatie, StartProduct, StopProduct) closes, its few children are read and
+the element and its earlier siblings are freed, so memory stays bounded whatever the file size.
+Values stay raw text: the SQL staging step validates them.
+
+A file that fails as a whole (unsafe, not well-formed, truncated, wrong type or version) gives
+no table rows: one `rejected` row for the file, plus one per element already parsed from it.
 """
 
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -17,18 +21,13 @@ import pyarrow as pa
 from lxml import etree
 
 from declaratiemonitor.lib.iwmo.rows import RowBuffer, Sink
-from declaratiemonitor.lib.iwmo.safety import (
-    LIMITS,
-    PrologGuard,
-    Unsafe,
-    check_docinfo,
-    check_encoding,
-    new_parser,
-)
+from declaratiemonitor.lib.iwmo.safety import LIMITS, XmlRejected, new_parser, sniff_root
 from declaratiemonitor.lib.iwmo.standard import (
     BERICHT_CODES,
     BUDGET_EENHEID,
     BUDGET_FREQUENTIE,
+    CONTAINERS,
+    HEADER_FIELDS,
     INDEXED,
     NS_RE,
     SPECS,
@@ -76,64 +75,63 @@ def _xml_files(xml_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(xml_dir).as_posix())
 
 
-class FileRejected(Exception):
-    """The whole file is rejected: `reden` in Dutch, `regel` the element path where it showed."""
-
-    def __init__(self, reden: str, regel: str = "/") -> None:
-        super().__init__(reden)
-        self.reden = reden
-        self.regel = regel
-
-
 class MessageReader:
-    """Reads one file: message type from the root, rows from the record elements."""
+    """Reads one file into rows of one contract table."""
 
     def __init__(self, path: Path, bron: str, sink: Sink) -> None:
         self.path, self.bron, self.sink = path, bron, sink
         self.spec: MessageSpec | None = None
         self.buffer: RowBuffer | None = None
-        self.names: dict[str, str] = {}  # tag -> local name (only for the two 3.2 namespaces)
-        self._ns: set[str] = set()
-        self.standard = ""
-        self.stack: list[str] = []  # local names from the root
-        self.segments: list[str] = []  # path segments with [n] down to the record level
+        self.stack: list[str] = []  # container local names from the root
+        self.segments: list[str] = []  # the same, with [n] for repeating elements
         self.counters: list[dict[str, int]] = [{}]
-        self.context: dict[tuple[str, ...], str | None] = {}
+        self.context: dict[str, str | None] = {}
         self.fixed: dict[str, str | None] | None = None  # header columns once validated
-        self.record: dict[str, str | None] | None = None
-        self.problems: list[str] = []  # element-level reasons for the open record
         self.last_done = "/"
+        self.table_hint = UNKNOWN_TABLE  # table named in rejections before the type is known
         self.lines, self.last_line_len = 1, 0
 
     # -- driving the parser -------------------------------------------------------------
     def run(self) -> None:
         try:
             self._parse()
-        except (Unsafe, FileRejected) as exc:
-            self._reject_file(str(exc), getattr(exc, "regel", self._where()))
+        except XmlRejected as exc:
+            self._reject_file(str(exc), exc.regel)
             return
-        if self.buffer is not None:
-            self.sink.accept(self.buffer)
-            log.info("xml %s: %d rows", self.bron, len(self.buffer))
+        self.sink.accept(self.buffer)
+        log.info("xml %s: %d rows", self.bron, len(self.buffer))
 
     def _parse(self) -> None:
         size = self.path.stat().st_size
         if size > LIMITS.max_file_bytes:
-            raise FileRejected(
+            raise XmlRejected(
                 f"Bestand is te groot ({size // 2**20} MB; de grens is "
                 f"{LIMITS.max_file_bytes // 2**20} MB); het is niet gelezen."
             )
-        parser, guard = new_parser(), PrologGuard()
         with self.path.open("rb") as f:
-            first = True
+            root_tag, head = sniff_root(f)
+            if root_tag is None:
+                raise XmlRejected("Bestand bevat geen XML-bericht (leeg of geen XML).")
+            self._message_type(root_tag)
+            parser = new_parser(self._tags())
+            for chunk in head:
+                self._feed(parser, chunk)
             while chunk := f.read(LIMITS.chunk_bytes):
-                if first:
-                    check_encoding(chunk)
-                    first = False
-                if self.spec is None:
-                    guard.check(chunk)
                 self._feed(parser, chunk)
         self._close(parser)
+
+    def _message_type(self, root_tag: str) -> None:
+        namespace, local = _split_tag(root_tag)
+        self.table_hint = _table_hint(namespace)
+        self.spec, self.standard = _message_type(namespace, local)
+        self.buffer = RowBuffer(self.spec.table, self.bron)
+        self.ns = namespace
+        self.names, self.fields = _tag_maps(
+            self.spec.nummer, namespace, basis_namespace(self.standard)
+        )
+
+    def _tags(self) -> list[str]:
+        return list(self.names)
 
     def _feed(self, parser: etree.XMLPullParser, chunk: bytes) -> None:
         self._count_lines(chunk)
@@ -141,7 +139,7 @@ class MessageReader:
             parser.feed(chunk)
         except etree.XMLSyntaxError as exc:
             self._drain(parser)
-            raise FileRejected(_syntax_reason(parser, exc), self._where()) from None
+            raise XmlRejected(_syntax_reason(parser, exc), self._where()) from None
         self._drain(parser)
 
     def _close(self, parser: etree.XMLPullParser) -> None:
@@ -149,18 +147,17 @@ class MessageReader:
             parser.close()
         except etree.XMLSyntaxError as exc:
             self._drain(parser)
-            if self.spec is None and not self.stack:
-                raise FileRejected("Bestand bevat geen XML-bericht (leeg of geen XML).") from None
             if self._at_eof(parser, exc):
-                raise FileRejected(
-                    f"Bestand is afgebroken (onvolledige XML) na element "
-                    f"{self.last_done}; het bericht is niet verwerkt.",
+                where = f"na element {self.last_done}"
+                if self.last_done == "/":
+                    where = "voordat een element volledig was"
+                raise XmlRejected(
+                    f"Bestand is afgebroken (onvolledige XML) {where}; het bericht is niet "
+                    "verwerkt.",
                     self.last_done,
                 ) from None
-            raise FileRejected(_syntax_reason(parser, exc), self._where()) from None
+            raise XmlRejected(_syntax_reason(parser, exc), self._where()) from None
         self._drain(parser)
-        if self.spec is None:
-            raise FileRejected("Bestand bevat geen XML-bericht (leeg of geen XML).")
 
     def _drain(self, parser: etree.XMLPullParser) -> None:
         for event, elem in parser.read_events():
@@ -181,158 +178,87 @@ class MessageReader:
         line, column = _error_position(parser, exc)
         return line >= self.lines and column >= self.last_line_len
 
-    # -- events ---------------------------------------------------------------------------
+    # -- container events -----------------------------------------------------------------
     def _start(self, elem: etree._Element) -> None:
-        if self.spec is None:
-            self._root(elem)
-        depth = len(self.stack) + 1
-        if depth > LIMITS.max_depth:
-            raise FileRejected(
-                f"XML is te diep genest (meer dan {LIMITS.max_depth} niveaus) "
-                "bij " + self._where() + "; het bestand is niet verwerkt."
-            )
-        local = self._local(elem.tag)
+        local = self.names[elem.tag]
         self.stack.append(local)
-        if self.record is None:
-            self._open_container(local, depth)
-
-    def _open_container(self, local: str, depth: int) -> None:
         counts = self.counters[-1]
         counts[local] = counts.get(local, 0) + 1
         self.segments.append(f"{local}[{counts[local]}]" if local in INDEXED else local)
         self.counters.append({})
-        self._forget_context(depth)
-        if depth == len(self.spec.record) and tuple(self.stack) == self.spec.record:
-            if self.fixed is None:
-                raise FileRejected(
-                    "Header ontbreekt of staat niet aan het begin van het "
-                    "bericht; het bestand is niet verwerkt.",
-                    self._where(),
-                )
-            self.record, self.problems = {}, []
+        if local in self.spec.context:
+            self._read_context(elem, self.spec.context[local])
 
     def _end(self, elem: etree._Element) -> None:
-        depth = len(self.stack)
-        record_depth = len(self.spec.record)
-        if self.record is not None and depth > record_depth:
-            self._record_value(tuple(self.stack[record_depth:]), elem.text)
-        else:
-            self._close_container(elem, depth, record_depth)
-        self.stack.pop()
-
-    def _close_container(self, elem: etree._Element, depth: int, record_depth: int) -> None:
-        key = tuple(self.stack)
-        if key in self.spec.context:
-            self._context_value(key, elem.text)
-        elif key == ("Bericht", "Header"):
-            self._check_header()
-        if self.record is not None and depth == record_depth:
-            self._emit()
+        self._check_depth(elem)
+        local = self.stack[-1]
+        if local == "Header" and len(self.stack) == 2:
+            self._check_header(elem)
+        elif len(self.stack) == len(self.spec.record) and tuple(self.stack) == self.spec.record:
+            self._record(elem)
         self.last_done = self._where()
+        self.stack.pop()
         self.segments.pop()
         self.counters.pop()
         _free(elem)
 
-    # -- values -------------------------------------------------------------------------
-    def _value(self, name: str, text: str | None) -> str | None:
-        if text is None:
-            return None
-        text = text.strip()
-        if len(text) > LIMITS.max_value_chars:
-            self.problems.append(f"waarde van {name} is langer dan {LIMITS.max_value_chars} tekens")
-            return None
-        return text or None
-
-    def _record_value(self, rel: tuple[str, ...], text: str | None) -> None:
-        column = self.spec.fields.get(rel)
-        if column is None:
-            return
-        if column in self.record:
-            self.problems.append(f"element {'/'.join(rel)} komt meer dan eens voor")
-        self.record[column] = self._value(rel[-1], text)
-
-    def _context_value(self, key: tuple[str, ...], text: str | None) -> None:
-        if key in self.context:
-            raise FileRejected(
-                f"Element {key[-1]} komt meer dan eens voor; het bericht is "
-                "niet eenduidig en niet verwerkt.",
+    def _check_depth(self, elem: etree._Element) -> None:
+        allowed = LIMITS.max_depth - len(self.stack)
+        if allowed < 1 or _deeper_than(allowed)(elem):
+            raise XmlRejected(
+                f"XML is te diep genest (meer dan {LIMITS.max_depth} niveaus) "
+                f"in {self._where()}; het bestand is niet verwerkt.",
                 self._where(),
             )
-        self.context[key] = self._value(key[-1], text)
 
-    def _forget_context(self, depth: int) -> None:
-        """A new Client (or other container) starts: values of the previous one no longer apply."""
-        prefix = tuple(self.stack[:depth])
-        stale = [k for k in self.context if len(k) > depth and k[:depth] == prefix]
-        for k in stale:
-            del self.context[k]
+    def _read_context(self, container: etree._Element, fields: dict[str, str]) -> None:
+        """Values that apply to every record below `container`, read from its earlier siblings
+        (in document order they are complete when the container opens)."""
+        parent = container.getparent()
+        for name, column in fields.items():
+            found = parent.findall(f"{{{self.ns}}}{name}")
+            if len(found) > 1:
+                raise XmlRejected(
+                    f"Element {name} komt meer dan eens voor; het bericht is niet "
+                    "eenduidig en niet verwerkt.",
+                    self._where(),
+                )
+            self.context[column] = _text(found[0].text) if found else None
 
-    # -- message type and header ----------------------------------------------------------
-    def _root(self, elem: etree._Element) -> None:
-        check_docinfo(elem)
-        qname = etree.QName(elem)
-        spec, standard = _message_type(qname.namespace, qname.localname)
-        self.spec, self.standard = spec, standard
-        self.buffer = RowBuffer(spec.table, self.bron)
-        self._ns = {qname.namespace, basis_namespace(standard)}
-
-    def _local(self, tag: str) -> str:
-        local = self.names.get(tag)
-        if local is None:
-            ns, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-            local = name if ns in self._ns else tag
-            if len(self.names) < 10_000:
-                self.names[tag] = local
-        return local
-
-    def _check_header(self) -> None:
-        header = {
-            column: value
-            for (*_, name), value in self.context.items()
-            if (column := _HEADER_COLUMNS.get(name))
+    # -- header -----------------------------------------------------------------------------
+    def _check_header(self, header: etree._Element) -> None:
+        values = {
+            column: _text(header.findtext(f"{{{self.ns}}}{name}"))
+            for name, column in HEADER_FIELDS.items()
         }
-        _check_release(self.standard, self.spec, header)
-        self.fixed = {self.spec.header[k]: header.get(k) for k in self.spec.header}
+        _check_release(self.standard, self.spec, values)
+        self.fixed = {column: values[k] for k, column in self.spec.header.items()}
 
-    # -- rows -------------------------------------------------------------------------
-    def _emit(self) -> None:
+    # -- records ----------------------------------------------------------------------------
+    def _record(self, elem: etree._Element) -> None:
         regel = self._where()
-        reason = self._element_problem()
+        if self.fixed is None:
+            raise XmlRejected(
+                "Header ontbreekt of staat niet aan het begin van het bericht; "
+                "het bestand is niet verwerkt.",
+                regel,
+            )
+        values, problems = _values(_walk(elem, self.fields), self.spec)
+        reason = _element_problem(values, problems)
         if reason:
             self.sink.reject(self.spec.table, self.bron, regel, reason)
-        else:
-            self.buffer.append(self._row(), regel)
-        self.record = None
-
-    def _element_problem(self) -> str | None:
-        if self.problems:
-            return "Element niet verwerkt: " + "; ".join(self.problems) + "."
-        if self.record.get("_status") == "3":
-            return (
-                "Element niet verwerkt: StatusAanlevering 3 (aanlevering verwijderen) trekt "
-                "een eerdere melding in en is geen start- of stopmelding."
-            )
-        return None
-
-    def _row(self) -> dict[str, str | None]:
-        row = {
-            self.spec.context[k]: v
-            for k, v in self.context.items()
-            if not self.spec.context[k].startswith("_")
-        }
-        row.update(self.fixed)
-        row.update(self.record)
-        row.update(self.spec.constants)
+            return
+        row = {**self.context, **self.fixed, **values, **self.spec.constants}
         if self.spec.table == "toewijzingen":
-            _budget_unit(row, self.record)
-        return row
+            _budget_unit(row, values)
+        self.buffer.append(row, regel)
 
     # -- failure ------------------------------------------------------------------------
     def _where(self) -> str:
         return "/" + "/".join(self.segments) if self.segments else "/"
 
     def _reject_file(self, reden: str, regel: str) -> None:
-        tabel = self.spec.table if self.spec else UNKNOWN_TABLE
+        tabel = self.spec.table if self.spec else self.table_hint
         self.sink.reject(tabel, self.bron, regel, reden)
         if self.buffer is not None and len(self.buffer):
             self.sink.reject_all(
@@ -342,60 +268,156 @@ class MessageReader:
         log.warning("xml %s rejected: %s", self.bron, _first_sentence(reden))
 
 
-_HEADER_COLUMNS = {
-    "BerichtCode": "_code",
-    "BerichtVersie": "_versie",
-    "BerichtSubversie": "_subversie",
-    "Afzender": "_afzender",
-    "Ontvanger": "_ontvanger",
-}
-
-
+# -- helpers ------------------------------------------------------------------------------
 def _message_type(namespace: str | None, local: str) -> tuple[MessageSpec, str]:
     if not namespace:
-        raise FileRejected("Geen namespace op het root-element: dit is geen iWmo- of iJw-bericht.")
+        raise XmlRejected(
+            f"Root-element '{local}' heeft geen namespace: dit is geen iWmo- of iJw-bericht."
+        )
     m = NS_RE.match(namespace)
     if not m or m["std"] not in STANDARDS or STANDARDS[m["std"]][0] != m["prefix"]:
-        raise FileRejected(f"Onbekende namespace '{namespace}': dit is geen iWmo- of iJw-bericht.")
+        raise XmlRejected(f"Onbekende namespace '{namespace}': dit is geen iWmo- of iJw-bericht.")
     display = STANDARDS[m["std"]][1]
     if (m["major"], m["minor"]) != SUPPORTED_RELEASE:
-        raise FileRejected(
+        raise XmlRejected(
             f"{display}-versie {m['major']}.{m['minor']} wordt niet ondersteund: "
             f"alleen {display} 3.2 wordt ingelezen (namespace '{namespace}')."
         )
     spec = SPECS.get(m["nummer"])
     if spec is None:
-        raise FileRejected(
+        raise XmlRejected(
             f"Berichttype {m['prefix']}{m['nummer']} wordt niet ingelezen: "
             "alleen 301, 305, 307 en 323."
         )
     if local != "Bericht":
-        raise FileRejected(f"Root-element heet '{local}' in plaats van 'Bericht'.")
+        raise XmlRejected(f"Root-element heet '{local}' in plaats van 'Bericht'.")
     return spec, m["std"]
+
+
+def _split_tag(tag: str) -> tuple[str | None, str]:
+    if tag.startswith("{"):
+        namespace, _, local = tag[1:].partition("}")
+        return namespace, local
+    return None, tag  # no namespace, or an undeclared prefix such as 'wmo323:Bericht'
+
+
+def _table_hint(namespace: str | None) -> str:
+    """The table a message was meant for, judged by its number alone (for rejections)."""
+    m = NS_RE.match(namespace or "")
+    spec = SPECS.get(m["nummer"]) if m else None
+    return spec.table if spec else UNKNOWN_TABLE
 
 
 def _check_release(standard: str, spec: MessageSpec, header: dict[str, str | None]) -> None:
     display = STANDARDS[standard][1]
-    versie = f"{header.get('_versie')}.{header.get('_subversie')}"
-    if (header.get("_versie"), header.get("_subversie")) != SUPPORTED_RELEASE:
-        raise FileRejected(
-            f"Header meldt {display}-versie {versie} (BerichtVersie."
-            f"BerichtSubversie): alleen {display} 3.2 wordt ingelezen.",
+    if (header["_versie"], header["_subversie"]) != SUPPORTED_RELEASE:
+        raise XmlRejected(
+            f"Header meldt {display}-versie {header['_versie']}."
+            f"{header['_subversie']} (BerichtVersie.BerichtSubversie): alleen "
+            f"{display} 3.2 wordt ingelezen.",
             "/Bericht/Header",
         )
     expected = BERICHT_CODES[standard][spec.nummer]
-    if header.get("_code") != expected:
-        raise FileRejected(
-            f"BerichtCode '{header.get('_code')}' past niet bij bericht "
+    if header["_code"] != expected:
+        raise XmlRejected(
+            f"BerichtCode '{header['_code']}' past niet bij bericht "
             f"{STANDARDS[standard][0]}{spec.nummer} (verwacht {expected}).",
             "/Bericht/Header",
         )
 
 
-def _budget_unit(row: dict[str, str | None], record: dict[str, str | None]) -> None:
+@functools.cache
+def _tag_maps(nummer: str, ns: str, bns: str) -> tuple[dict[str, str], dict]:
+    """{namespaced container tag: local name} and the record's field tree, per namespace."""
+    return {f"{{{ns}}}{n}": n for n in CONTAINERS}, _field_tree(SPECS[nummer], ns, bns)
+
+
+def _field_tree(spec: MessageSpec, ns: str, bns: str) -> dict[str, tuple[str | None, dict]]:
+    """{child tag: (column or None, {grandchild tag: column})} for one record element.
+    Children of the record are in the message namespace, their children in the basisschema."""
+    tree: dict[str, tuple[str | None, dict]] = {}
+    for path, column in spec.fields.items():
+        tag = f"{{{ns}}}{path[0]}"
+        own, sub = tree.get(tag, (None, {}))
+        if len(path) == 1:
+            tree[tag] = (column, sub)
+        else:
+            sub[f"{{{bns}}}{path[1]}"] = column
+            tree[tag] = (own, sub)
+    return tree
+
+
+_NOTHING = (None, None)
+
+
+def _walk(elem: etree._Element, tree: dict) -> list[tuple[str, str | None]]:
+    """(column, raw text) for every mapped child and grandchild of a record element."""
+    found = []
+    for child in elem:
+        own, sub = tree.get(child.tag, _NOTHING)
+        if own is not None:
+            found.append((own, child.text))
+        if sub:
+            for grandchild in child:
+                column = sub.get(grandchild.tag)
+                if column is not None:
+                    found.append((column, grandchild.text))
+    return found
+
+
+def _values(found: list[tuple[str, str | None]], spec: MessageSpec) -> tuple[dict, list[str]]:
+    values = {column: _text(text) for column, text in found}
+    problems = []
+    if len(values) != len(found):
+        seen = [column for column, _ in found]
+        problems += [
+            f"element {_element_name(spec, c)} komt meer dan eens voor"
+            for c in dict.fromkeys(seen)
+            if seen.count(c) > 1
+        ]
+    for column, text in found:
+        if text is not None and len(text) > LIMITS.max_value_chars:
+            problems.append(
+                f"waarde van {_element_name(spec, column)} is langer dan "
+                f"{LIMITS.max_value_chars} tekens"
+            )
+            values[column] = None
+    return values, problems
+
+
+def _element_name(spec: MessageSpec, column: str) -> str:
+    return next("/".join(p) for p, c in spec.fields.items() if c == column)
+
+
+def _text(text: str | None) -> str | None:
+    return (text.strip() or None) if text is not None else None
+
+
+def _element_problem(values: dict[str, str | None], problems: list[str]) -> str | None:
+    if problems:
+        return "Element niet verwerkt: " + "; ".join(problems) + "."
+    if values.get("_status") == "3":
+        return (
+            "Element niet verwerkt: StatusAanlevering 3 (aanlevering verwijderen) trekt een "
+            "eerdere melding in en is geen start- of stopmelding."
+        )
+    return None
+
+
+def _budget_unit(row: dict[str, str | None], values: dict[str, str | None]) -> None:
     """A budget allocation has no Omvang: its unit is euro's over the whole validity."""
-    if "_omvang" not in record and row.get("budget_cents") is not None:
+    if "_omvang" not in values and row.get("budget_cents") is not None:
         row["eenheid"], row["frequentie"] = BUDGET_EENHEID, BUDGET_FREQUENTIE
+
+
+_DEPTH_CHECKS: dict[int, etree.XPath] = {}
+
+
+def _deeper_than(levels: int) -> etree.XPath:
+    """XPath that is true when the element has descendants more than `levels` levels down."""
+    if levels not in _DEPTH_CHECKS:
+        _DEPTH_CHECKS[levels] = etree.XPath("boolean(" + "*/" * levels + "*)")
+    return _DEPTH_CHECKS[levels]
 
 
 def _free(elem: etree._Element) -> None:
@@ -406,20 +428,23 @@ def _free(elem: etree._Element) -> None:
             del parent[0]
 
 
+def _errors(parser: etree.XMLPullParser) -> list:
+    return [e for e in parser.feed_error_log if e.level_name in ("ERROR", "FATAL")]
+
+
 def _error_position(parser: etree.XMLPullParser, exc: etree.XMLSyntaxError) -> tuple[int, int]:
-    errors = [e for e in parser.feed_error_log if e.level_name in ("ERROR", "FATAL")]
+    errors = _errors(parser)
     if errors:
         return errors[0].line, errors[0].column
     return exc.position or (0, 0)
 
 
 def _syntax_reason(parser: etree.XMLPullParser, exc: etree.XMLSyntaxError) -> str:
-    errors = [e for e in parser.feed_error_log if e.level_name in ("ERROR", "FATAL")]
-    message = errors[0].message if errors else exc.msg
+    errors = _errors(parser)
+    message = (errors[0].message if errors else exc.msg).strip()
     line, column = _error_position(parser, exc)
     return (
-        f"Geen geldige XML (regel {line}, kolom {column}: {message.strip()}); "
-        "het bestand is niet verwerkt."
+        f"Geen geldige XML (regel {line}, kolom {column}: {message}); het bestand is niet verwerkt."
     )
 
 

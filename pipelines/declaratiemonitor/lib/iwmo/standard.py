@@ -88,7 +88,8 @@ class MessageSpec:
     nummer: str
     table: str
     record: tuple[str, ...]  # local names from the root down to the element that is one row
-    context: dict[tuple[str, ...], str]  # absolute paths above the record -> column
+    # container -> {earlier sibling -> column}: read when the container opens
+    context: dict[str, dict[str, str]]
     fields: dict[tuple[str, ...], str]  # paths relative to the record -> column
     constants: dict[str, str] = field(default_factory=dict)
     header: dict[str, str] = field(default_factory=dict)  # Afzender/Ontvanger -> column
@@ -98,22 +99,23 @@ class MessageSpec:
         return COLUMNS[self.table]
 
 
-_HEADER = {
-    "Bericht/Header/BerichtCode": "_code",
-    "Bericht/Header/BerichtVersie": "_versie",
-    "Bericht/Header/BerichtSubversie": "_subversie",
-    "Bericht/Header/Afzender": "_afzender",
-    "Bericht/Header/Ontvanger": "_ontvanger",
+HEADER_FIELDS = {
+    "BerichtCode": "_code",
+    "BerichtVersie": "_versie",
+    "BerichtSubversie": "_subversie",
+    "Afzender": "_afzender",
+    "Ontvanger": "_ontvanger",
 }
 _FROM_GEMEENTE = {"_afzender": "gemeente_code", "_ontvanger": "aanbieder_agb"}
 _FROM_AANBIEDER = {"_afzender": "aanbieder_agb", "_ontvanger": "gemeente_code"}
+_BSN = {"Bsn": "bsn"}
 
 SPECS = {
     "301": MessageSpec(
         "301",
         "toewijzingen",
         ("Bericht", "Client", "ToegewezenProducten", "ToegewezenProduct"),
-        _paths({**_HEADER, "Bericht/Client/Bsn": "bsn"}),
+        {"ToegewezenProducten": _BSN},
         _paths(
             {
                 "ToewijzingNummer": "toewijzing_nummer",
@@ -124,7 +126,7 @@ SPECS = {
                 "Einddatum": "einddatum",
                 "RedenWijziging": "reden_wijziging",
                 "Omvang": "_omvang",
-            "Omvang/Volume": "volume",
+                "Omvang/Volume": "volume",
                 "Omvang/Eenheid": "eenheid",
                 "Omvang/Frequentie": "frequentie",
                 "Budget": "budget_cents",
@@ -136,14 +138,13 @@ SPECS = {
         "323",
         "declaraties",
         ("Bericht", "Declaratie", "Clienten", "Client", "Prestaties", "Prestatie"),
-        _paths(
-            {
-                **_HEADER,
-                "Bericht/Declaratie/DeclaratieNummer": "declaratie_nummer",
-                "Bericht/Declaratie/DeclaratieDagtekening": "declaratie_dagtekening",
-                "Bericht/Declaratie/Clienten/Client/Bsn": "bsn",
-            }
-        ),
+        {
+            "Clienten": {
+                "DeclaratieNummer": "declaratie_nummer",
+                "DeclaratieDagtekening": "declaratie_dagtekening",
+            },
+            "Prestaties": _BSN,
+        },
         _paths(
             {
                 "ProductReferentie/ReferentieNummer": "referentie_nummer",
@@ -166,7 +167,7 @@ SPECS = {
         "305",
         "zorgmeldingen",
         ("Bericht", "Client", "StartProducten", "StartProduct"),
-        _paths({**_HEADER, "Bericht/Client/Bsn": "bsn"}),
+        {"StartProducten": _BSN},
         _paths(
             {
                 "ToewijzingNummer": "toewijzing_nummer",
@@ -181,7 +182,7 @@ SPECS = {
         "307",
         "zorgmeldingen",
         ("Bericht", "Client", "StopProducten", "StopProduct"),
-        _paths({**_HEADER, "Bericht/Client/Bsn": "bsn"}),
+        {"StopProducten": _BSN},
         _paths(
             {
                 "ToewijzingNummer": "toewijzing_nummer",
@@ -194,3 +195,9 @@ SPECS = {
         header=_FROM_AANBIEDER,
     ),
 }
+# Every element the reader follows with parse events; everything else is read from these.
+CONTAINERS = frozenset(
+    {"Header"}
+    | {n for spec in SPECS.values() for n in spec.record}
+    | {n for spec in SPECS.values() for n in spec.context}
+)

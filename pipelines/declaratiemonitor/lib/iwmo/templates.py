@@ -80,20 +80,13 @@ class Template:
 
     # -- 301 ----------------------------------------------------------------------------
     def toegewezen_product(self, r: dict) -> str:
-        omvang = ""
-        if not _budget_only(r):
-            omvang = self.wrap(
-                "Omvang",
-                self.bel("Volume", r["volume"])
-                + self.bel("Eenheid", r["eenheid"])
-                + self.bel("Frequentie", r["frequentie"]),
-            )
         return (
             f"<{self.p}:ToegewezenProduct>{self.el('ToewijzingNummer', r['toewijzing_nummer'])}"
             f"{self.product(r['product_categorie'], r['product_code'])}"
             f"{self.el('Toewijzingsdatum', r['toewijzing_datum'])}"
             f"{self.el('Toewijzingstijd', '00:00:00')}{self.el('Ingangsdatum', r['ingangsdatum'])}"
-            f"{self.el('Einddatum', r['einddatum'])}{self.el('RedenWijziging', r['reden_wijziging'])}"
+            f"{self.el('Einddatum', r['einddatum'])}"
+            f"{self.el('RedenWijziging', r['reden_wijziging'])}"
             f"{self.omvang(r)}{self.el('Budget', r['budget_cents'])}</{self.p}:ToegewezenProduct>\n"
         )
 
@@ -102,8 +95,11 @@ class Template:
         when a budget row has no unit at all, so that the nulls come back as nulls."""
         if _budget_only(r):
             return ""
-        inner = (self.bel("Volume", r["volume"]) + self.bel("Eenheid", r["eenheid"])
-                 + self.bel("Frequentie", r["frequentie"]))
+        inner = (
+            self.bel("Volume", r["volume"])
+            + self.bel("Eenheid", r["eenheid"])
+            + self.bel("Frequentie", r["frequentie"])
+        )
         if not inner and r["budget_cents"] is not None:
             return f"<{self.p}:Omvang/>"
         return self.wrap("Omvang", inner)
@@ -116,7 +112,8 @@ class Template:
             f"{self.bel('Einddatum', periode[1])}</{self.p}:DeclaratiePeriode>"
             f"{self.el('DeclaratieDagtekening', dag)}<{self.p}:TotaalIngediendBedrag>"
             f"{self.bel('TotaalBedrag', str(abs(totaal)))}"
-            f"{self.bel('DebetCredit', 'C' if totaal < 0 else 'D')}</{self.p}:TotaalIngediendBedrag>"
+            f"{self.bel('DebetCredit', 'C' if totaal < 0 else 'D')}"
+            f"</{self.p}:TotaalIngediendBedrag>"
             f"<{self.p}:Clienten>\n"
         )
 

@@ -20,8 +20,14 @@ import polars as pl
 from declaratiemonitor.lib.iwmo.standard import COLUMNS, STANDARDS
 from declaratiemonitor.lib.iwmo.templates import Template
 
-CODE_WIDTHS = {"gemeente_code": 4, "aanbieder_agb": 8, "bsn": 9, "product_categorie": 2,
-               "eenheid": 2, "reden_wijziging": 2}
+CODE_WIDTHS = {
+    "gemeente_code": 4,
+    "aanbieder_agb": 8,
+    "bsn": 9,
+    "product_categorie": 2,
+    "eenheid": 2,
+    "reden_wijziging": 2,
+}
 MESSAGE = ["_kfirst", "_chunk"]
 
 
@@ -41,8 +47,9 @@ def write_xml_messages(
     toewijzingen = as_text(tables.get("toewijzingen"), "toewijzingen")
     _write_301(out, toewijzingen, lines_per_file)
     _write_323(out, as_text(tables.get("declaraties"), "declaraties"), lines_per_file)
-    _write_zorg(out, as_text(tables.get("zorgmeldingen"), "zorgmeldingen"), toewijzingen,
-                lines_per_file)
+    _write_zorg(
+        out, as_text(tables.get("zorgmeldingen"), "zorgmeldingen"), toewijzingen, lines_per_file
+    )
     return out.paths
 
 
@@ -68,7 +75,8 @@ def _text_expr(df: pl.DataFrame, column: str) -> pl.Expr:
         if column in CODE_WIDTHS:
             e = e.str.zfill(CODE_WIDTHS[column])
     elif dtype.is_float():
-        e = pl.when(e == e.round()).then(e.cast(pl.Int64).cast(pl.String)).otherwise(e.cast(pl.String))
+        whole = e.cast(pl.Int64, strict=False).cast(pl.String)
+        e = pl.when(e == e.round()).then(whole).otherwise(e.cast(pl.String))
     else:
         e = e.cast(pl.String)
     return e.alias(column)
@@ -79,13 +87,16 @@ class Output:
     def __init__(self, root: Path, standard: str) -> None:
         self.root, self.standard = root, standard
         self.paths: list[Path] = []
+        self.folders: set[Path] = set()
         self.seq = 0
 
     def new_file(self, nummer: str, gemeente: str | None, agb: str | None) -> Path:
         self.seq += 1
         prefix = f"{STANDARDS[self.standard][0]}{nummer}"
         folder = self.root / prefix
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder not in self.folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
         path = folder / f"{prefix}_{_safe(gemeente)}_{_safe(agb)}_{self.seq:07d}.xml"
         self.paths.append(path)
         return path
@@ -98,7 +109,9 @@ def _safe(value: str | None) -> str:
     return re.sub(r"[^0-9A-Za-z]", "_", value) if value else "onbekend"
 
 
-def message_order(df: pl.DataFrame, key: list[str], lines: int, inner: list[str] = ()) -> pl.DataFrame:
+def message_order(
+    df: pl.DataFrame, key: list[str], lines: int, inner: tuple[str, ...] = ()
+) -> pl.DataFrame:
     """Rows sorted into messages (`MESSAGE` columns): one per key value, at most `lines` rows."""
     df = df.with_row_index("_i").with_columns(pl.col("_i").min().over(key).alias("_kfirst"))
     order = ["_kfirst"]
@@ -111,9 +124,11 @@ def message_order(df: pl.DataFrame, key: list[str], lines: int, inner: list[str]
 
 def messages(df: pl.DataFrame) -> Iterator[tuple[dict, Iterator[dict]]]:
     """(first row, all rows) per message, streaming."""
-    for _, rows in itertools.groupby(df.iter_rows(named=True), key=lambda r: (r["_kfirst"], r["_chunk"])):
-        first = next(rows)
-        yield first, itertools.chain([first], rows)
+    rows = df.iter_rows(named=True)
+    for _, group in itertools.groupby(rows, key=lambda r: (r["_kfirst"], r["_chunk"])):
+        first = next(group)
+        # the caller consumes each group before asking for the next one
+        yield first, itertools.chain([first], group)  # noqa: B031
 
 
 def _version(key: list[str]) -> pl.Expr:
@@ -136,10 +151,18 @@ def _write_301(out: Output, df: pl.DataFrame, lines: int) -> None:
     for first, rows in messages(df):
         path = out.new_file("301", first["gemeente_code"], first["aanbieder_agb"])
         with path.open("w", encoding="utf-8", newline="\n") as f:
-            f.write(t.open(first["gemeente_code"], first["aanbieder_agb"], out.ident(),
-                           first["_dag"] or _today()))
-            f.write(f"<{t.p}:Client>{t.person(first['bsn'], True)}{t.contact()}"
-                    f"<{t.p}:ToegewezenProducten>\n")
+            f.write(
+                t.open(
+                    first["gemeente_code"],
+                    first["aanbieder_agb"],
+                    out.ident(),
+                    first["_dag"] or _today(),
+                )
+            )
+            f.write(
+                f"<{t.p}:Client>{t.person(first['bsn'], True)}{t.contact()}"
+                f"<{t.p}:ToegewezenProducten>\n"
+            )
             f.writelines(t.toegewezen_product(r) for r in rows)
             f.write(f"</{t.p}:ToegewezenProducten></{t.p}:Client>\n{t.close()}")
 
@@ -149,21 +172,29 @@ def _write_323(out: Output, df: pl.DataFrame, lines: int) -> None:
     if df.is_empty():
         return
     key = ["gemeente_code", "aanbieder_agb", "declaratie_nummer", "declaratie_dagtekening"]
-    df = message_order(df, key, lines, inner=["bsn"])
+    df = message_order(df, key, lines, inner=("bsn",))
     signed = pl.col("ingediend_bedrag_cents").cast(pl.Int64, strict=False)
     signed = pl.when(pl.col("debet_credit") == "C").then(-signed).otherwise(signed)
-    df = df.with_columns(signed.sum().over(MESSAGE).alias("_totaal"),
-                         pl.col("einddatum").max().over(MESSAGE).alias("_laatste"))
+    df = df.with_columns(
+        signed.sum().over(MESSAGE).alias("_totaal"),
+        pl.col("einddatum").max().over(MESSAGE).alias("_laatste"),
+    )
     t = Template(out.standard, "323")
     for first, rows in messages(df):
         path = out.new_file("323", first["gemeente_code"], first["aanbieder_agb"])
         with path.open("w", encoding="utf-8", newline="\n") as f:
             dag = first["declaratie_dagtekening"]
-            f.write(t.open(first["aanbieder_agb"], first["gemeente_code"], out.ident(),
-                           dag or _today()))
-            f.write(t.declaratie_open(first["declaratie_nummer"],
-                                      _month(first["_laatste"] or dag), dag,
-                                      first["_totaal"] or 0))
+            f.write(
+                t.open(first["aanbieder_agb"], first["gemeente_code"], out.ident(), dag or _today())
+            )
+            f.write(
+                t.declaratie_open(
+                    first["declaratie_nummer"],
+                    _month(first["_laatste"] or dag),
+                    dag,
+                    first["_totaal"] or 0,
+                )
+            )
             _write_clients(f, t, rows)
             f.write(t.declaratie_close() + t.close())
 
@@ -208,8 +239,14 @@ def _write_zorg_messages(out: Output, df: pl.DataFrame, t: Template) -> None:
     for first, rows in messages(df):
         path = out.new_file(t.nummer, first["gemeente_code"], first["aanbieder_agb"])
         with path.open("w", encoding="utf-8", newline="\n") as f:
-            f.write(t.open(first["aanbieder_agb"], first["gemeente_code"], out.ident(),
-                           first["_dag"] or _today()))
+            f.write(
+                t.open(
+                    first["aanbieder_agb"],
+                    first["gemeente_code"],
+                    out.ident(),
+                    first["_dag"] or _today(),
+                )
+            )
             f.write(f"<{t.p}:Client>{t.person(first['bsn'], False)}<{t.p}:{container}>\n")
             f.writelines(t.zorg_product(r) for r in rows)
             f.write(f"</{t.p}:{container}></{t.p}:Client>\n{t.close()}")
@@ -220,7 +257,8 @@ _KEY = ["toewijzing_nummer", "aanbieder_agb", "bsn"]
 
 def _with_gemeente(df: pl.DataFrame, toewijzingen: pl.DataFrame) -> pl.DataFrame:
     """The contract's zorgmeldingen have no gemeente: take it from the toewijzing."""
-    lookup = toewijzingen.select([*_KEY, "gemeente_code", "ingangsdatum"]).unique(_KEY, keep="first")
+    lookup = toewijzingen.select([*_KEY, "gemeente_code", "ingangsdatum"])
+    lookup = lookup.unique(_KEY, keep="first", maintain_order=True)
     counts = toewijzingen["gemeente_code"].drop_nulls().value_counts(sort=True)
     fallback = counts["gemeente_code"][0] if counts.height else "0000"
     df = df.join(lookup, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
@@ -233,10 +271,12 @@ def _with_begindatum(df: pl.DataFrame, toewijzingen: pl.DataFrame) -> pl.DataFra
     df = df.with_row_index("_z")
     starts = df.filter(pl.col("soort") == "start").select([*_KEY, pl.col("datum").alias("_s")])
     begin = (
-        df.filter(pl.col("soort") == "stop").select(["_z", *_KEY, "datum"])
+        df.filter(pl.col("soort") == "stop")
+        .select(["_z", *_KEY, "datum"])
         .join(starts, on=_KEY, how="inner", nulls_equal=True)
         .filter(pl.col("_s") <= pl.col("datum"))
-        .group_by("_z").agg(pl.col("_s").max())
+        .group_by("_z")
+        .agg(pl.col("_s").max())
     )
     df = df.join(begin, on="_z", how="left", maintain_order="left")
     fill = pl.coalesce("_s", "ingangsdatum", "datum").alias("_begindatum")
