@@ -164,6 +164,20 @@ def test_subfolders_and_non_xml_files(tmp_path):
     assert batch.rejected.num_rows == 0
 
 
+def test_default_namespace_bom_and_crlf_are_fine(tmp_path):
+    text = (
+        sample("wmo323_0505_12345678.xml").replace("wmo323:", "").replace("xmlns:wmo323=", "xmlns=")
+    )
+    data = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+    batch = read_one(tmp_path, "standaard_ns.xml", data)
+    assert [r["referentie_nummer"] for r in rows(batch, "declaraties")] == [
+        "RN0401",
+        "RN0402",
+        "RN0403",
+    ]
+    assert batch.rejected.num_rows == 0
+
+
 # -- element-level problems ---------------------------------------------------------------
 def test_duplicate_element_rejects_only_that_prestatie(tmp_path):
     text = sample("wmo323_0505_12345678.xml").replace(
