@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from declaratiemonitor.defs.resources import make_resources
-from declaratiemonitor.lib.errors import InvoerFout, user_error_in
+from declaratiemonitor.lib.errors import InvoerFout
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -36,20 +36,16 @@ def run_pipeline(
     checks = list(definitions.asset_checks or [])
     _quiet_dagster()
     with _ephemeral_home():
-        try:
-            result = dg.materialize(
-                [*assets, *checks],
-                resources=resources,
-                run_config=QUIET_LOGGERS,
-                selection=selection,
-                instance=dg.DagsterInstance.ephemeral(),
-            )
-        except Exception as exc:
-            user_error = user_error_in(exc)
-            if user_error is not None:
-                raise InvoerFout(str(user_error)) from None
-            raise
+        result = dg.materialize(
+            [*assets, *checks],
+            resources=resources,
+            run_config=QUIET_LOGGERS,
+            selection=selection,
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+        )
     _raise_on_blocking_checks(result)
+    _raise_on_step_failure(result)
     return result
 
 
@@ -62,6 +58,22 @@ def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
     if failed:
         details = "; ".join(f"{e.check_name}: {e.description}" for e in failed)
         raise InvoerFout(f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).")
+
+
+def _raise_on_step_failure(result: dg.ExecuteInProcessResult) -> None:
+    """An InvoerFout raised in an asset becomes the run's message; anything else is a bug."""
+    for event in result.all_events:
+        if not event.is_step_failure:
+            continue
+        error = event.step_failure_data.error
+        chain = []
+        while error is not None:
+            chain.append(error)
+            error = error.cause
+        for err in chain:
+            if err.cls_name == InvoerFout.__name__:
+                raise InvoerFout(err.message.split(":", 1)[-1].strip())
+        raise RuntimeError(f"stap {event.step_key} mislukt: " + chain[-1].to_string())
 
 
 def _quiet_dagster() -> None:

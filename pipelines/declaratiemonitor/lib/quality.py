@@ -17,6 +17,16 @@ import duckdb
 from declaratiemonitor.paths import EXPECTATIONS_DIR
 
 SAMPLE_ROWS = 200_000
+LABELS = {
+    "expect_table_row_count_to_be_between": "tabel heeft geen bruikbare rijen",
+    "expect_column_values_to_not_be_null": "lege verplichte waarden",
+    "expect_column_values_to_be_in_set": "onbekende codes",
+    "expect_column_values_to_be_unique": "dubbele sleutels",
+    "expect_compound_columns_to_be_unique": "dubbele sleutels",
+    "expect_column_values_to_be_between": "waarden buiten het verwachte bereik",
+    "expect_column_values_to_match_regex": "ongeldig formaat",
+    "expect_column_pair_values_a_to_be_greater_than_b": "einddatum voor begindatum",
+}
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
@@ -30,7 +40,8 @@ class Finding:
 
     def describe(self) -> str:
         count = "" if self.unexpected is None else f" ({self.unexpected} rijen)"
-        return f"{self.expectation} op {self.column or 'tabel'}{count}"
+        what = LABELS.get(self.expectation, self.expectation)
+        return f"{what}: {self.column or 'tabel'}{count}"
 
 
 def suite_files() -> list[Path]:
