@@ -3,8 +3,10 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from declaratiemonitor.defs.resources import warehouse
+from declaratiemonitor.defs.resources import PipelineSettings, warehouse
 from declaratiemonitor.lib import quality
+
+DATA_DOCS = "dashboards/kwaliteit"  # GX data docs, published next to the dashboards
 
 
 def gx_check(table: str, spec: dict) -> dg.AssetChecksDefinition:
@@ -15,9 +17,9 @@ def gx_check(table: str, spec: dict) -> dg.AssetChecksDefinition:
         description=f"Great Expectations-suite {table}: fouten blokkeren de regels, "
         "waarschuwingen worden gemeld.",
     )
-    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    def _check(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.AssetCheckResult:
         with warehouse(duckdb) as con:
-            findings = quality.validate(con, table, spec)
+            findings = quality.validate(con, table, spec, settings.out / DATA_DOCS)
             quality.record(con, table, findings)
         errors = [f for f in findings if not f.success and f.ernst == "fout"]
         warnings = [f for f in findings if not f.success and f.ernst != "fout"]

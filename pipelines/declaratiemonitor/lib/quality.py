@@ -53,30 +53,50 @@ def read_suite(path: Path) -> dict:
 
 
 @functools.cache
-def _context():
+def _context(docs_dir: str | None):
+    """One ephemeral GX context per process (and data-docs folder)."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir:
+        context.add_data_docs_site(
+            site_name="kwaliteit",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": docs_dir,
+                },
+            },
+        )
     return context
 
 
-def _validation(table: str, spec: dict):
+def _checkpoint(table: str, spec: dict, docs_dir: str | None):
+    """A checkpoint running the table's suite; with a docs folder it also updates data docs."""
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    context = _context()
-    name = f"v_{table}"
+    context = _context(docs_dir)
+    name = f"kwaliteit_{table}"
     try:
-        return context.validation_definitions.get(name)
+        return context.checkpoints.get(name)
     except Exception:  # noqa: BLE001 - not registered yet in this process
         pass
     source = context.data_sources.add_or_update_pandas(f"staging_{table}")
     batch = source.add_dataframe_asset(name=table).add_batch_definition_whole_dataframe("alles")
     suite = context.suites.add_or_update(ExpectationSuite(**spec))
-    return context.validation_definitions.add(
-        gx.ValidationDefinition(data=batch, suite=suite, name=name)
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(data=batch, suite=suite, name=f"v_{table}")
+    )
+    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if docs_dir else []
+    return context.checkpoints.add(
+        gx.Checkpoint(
+            name=name, validation_definitions=[validation], actions=actions, result_format="SUMMARY"
+        )
     )
 
 
@@ -89,9 +109,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, table: str):
     return con.sql(f"select * exclude (_bron, _regel, _volgnr) from {source}").df(), count
 
 
-def validate(con: duckdb.DuckDBPyConnection, table: str, spec: dict) -> list[Finding]:
+def validate(
+    con: duckdb.DuckDBPyConnection, table: str, spec: dict, docs_dir: Path | None = None
+) -> list[Finding]:
+    """Run the suite; with docs_dir, GX's own data docs (HTML) are written there too."""
     frame, _ = load_batch(con, table)
-    result = _validation(table, spec).run(batch_parameters={"dataframe": frame})
+    checkpoint = _checkpoint(table, spec, str(docs_dir) if docs_dir else None)
+    run = checkpoint.run(batch_parameters={"dataframe": frame})
+    (result,) = run.run_results.values()
     findings = []
     for r in result.results:
         config = r.expectation_config
