@@ -16,6 +16,7 @@ browser-deps:
 
 test: setup browser-deps
 	$(RUN) ruff check pipelines tests dashboards
+	$(RUN) dg check defs
 	$(RUN) pytest -q -n 2
 
 lint: setup
