@@ -61,6 +61,7 @@ DEFAULTS = {
     "min_pogingen": 8,
     "min_dagen": 56,
     "max_km_passend": 10,
+    "vervoer_km_afronden": False,
     "max_maanden": 6,
     "bw_afwezigheid_lezing": "standaard",
     "nadert_maanden": 5,
