@@ -1,0 +1,165 @@
+-- rule: vervoer.meer_dan_een_per_dag
+-- title: Meer dan één retourrit vervoer per cliënt per dag
+-- source: seed 001 "Vervoer van en naar dagbesteding" (line 138: "vast tarief per inwoner per
+--   dag"); seed 002 §5.4.3 (lines 4727-4729: "1x Vervoer is een retourrit"), productkaart Vervoer
+--   Dagbesteding (lines 5436-5438: "2 vervoersbewegingen per bezoek ... (heen en terug)")
+-- severity: hoog
+-- version: 1
+-- reads: models.declaraties_netto
+-- reading: RULES.md §4, per client (bsn) over all providers and allocations. Day lines, the trips
+--   of all the client's transport day lines on one day above 1; each allocation with a day line
+--   that day gets a signal keyed on the day. Period lines, per client and period
+--   (begindatum-einddatum) the trips of all the client's period lines with that period plus the day
+--   lines inside it, above the number of days of the period (more than one a day is then certain);
+--   each allocation with such period lines gets a signal keyed on begindatum. Trips above the limit
+--   are shared over the allocations pro rata, impact = the allocation's amount x excess / trips.
+--   Whether the trips had dagbesteding is vervoer.zonder_dagbesteding. Should a toewijzing get both
+--   kinds of signal on one date, the larger impact is kept.
+with claim_lines as (
+    select * from models.declaraties_netto
+),
+
+transport as (
+    select * from claim_lines
+    where soort in ('vervoer', 'vervoer_rolstoel')
+),
+
+allocation_days as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum as dag,
+        sum(geleverd_volume) as ritten,
+        sum(ingediend_bedrag_cents) as bedrag_cents
+    from transport
+    where is_dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+),
+
+client_days as (
+    select
+        bsn,
+        begindatum as dag,
+        sum(geleverd_volume) as ritten,
+        string_agg(distinct toewijzing_nummer, ', ' order by toewijzing_nummer) as toewijzingen,
+        list(referentie_nummer order by referentie_nummer) as evidence
+    from transport
+    where is_dag
+    group by bsn, begindatum
+    having sum(geleverd_volume) > 1
+),
+
+day_signals as (
+    select
+        a.gemeente_code,
+        a.aanbieder_agb,
+        a.toewijzing_nummer,
+        a.bsn,
+        a.dag as period_start,
+        a.dag as period_end,
+        cast(c.ritten as double) as measured,
+        1.0 as threshold,
+        round_half_up(a.bedrag_cents * (c.ritten - 1) / c.ritten) as impact_cents,
+        c.evidence,
+        'Op ' || fmt_datum(a.dag) || ' zijn voor de cliënt ' || fmt_num(c.ritten, 0)
+        || ' ritten vervoer gedeclareerd (toewijzing ' || c.toewijzingen
+        || ') terwijl maximaal 1 retourrit per dag wordt vergoed: ' || fmt_num(c.ritten - 1, 0)
+        || if(c.ritten - 1 = 1, ' rit', ' ritten') || ' te veel, '
+        || fmt_eur(round_half_up(a.bedrag_cents * (c.ritten - 1) / c.ritten))
+        || ' op deze toewijzing.' as message
+    from allocation_days as a
+    inner join client_days as c using (bsn, dag)
+),
+
+client_periods as (
+    select
+        bsn,
+        begindatum,
+        einddatum,
+        sum(geleverd_volume) as ritten
+    from transport
+    where not is_dag
+    group by bsn, begindatum, einddatum
+),
+
+period_totals as (
+    select
+        p.bsn,
+        p.begindatum,
+        p.einddatum,
+        datediff('day', p.begindatum, p.einddatum) + 1 as dagen,
+        p.ritten + coalesce(sum(d.geleverd_volume), 0) as ritten,
+        list(d.referentie_nummer order by d.referentie_nummer)
+            filter (where d.referentie_nummer is not null) as dag_evidence
+    from client_periods as p
+    left join transport as d
+        on p.bsn = d.bsn and d.is_dag and d.begindatum between p.begindatum and p.einddatum
+    group by p.bsn, p.begindatum, p.einddatum, p.ritten
+    having
+        p.ritten + coalesce(sum(d.geleverd_volume), 0)
+        > datediff('day', p.begindatum, p.einddatum) + 1
+),
+
+allocation_periods as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum,
+        einddatum,
+        sum(ingediend_bedrag_cents) as bedrag_cents,
+        list(referentie_nummer order by referentie_nummer) as evidence
+    from transport
+    where not is_dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
+),
+
+period_signals as (
+    select
+        a.gemeente_code,
+        a.aanbieder_agb,
+        a.toewijzing_nummer,
+        a.bsn,
+        a.begindatum as period_start,
+        a.einddatum as period_end,
+        cast(t.ritten as double) as measured,
+        cast(t.dagen as double) as threshold,
+        round_half_up(a.bedrag_cents * (t.ritten - t.dagen) / t.ritten) as impact_cents,
+        list_concat(a.evidence, coalesce(t.dag_evidence, [])) as evidence,
+        'Voor de cliënt zijn van ' || fmt_datum(a.begindatum) || ' t/m ' || fmt_datum(a.einddatum)
+        || ' ' || fmt_num(t.ritten, 0) || ' ritten vervoer gedeclareerd in ' || fmt_num(t.dagen, 0)
+        || ' dagen terwijl maximaal 1 retourrit per dag wordt vergoed: '
+        || fmt_num(t.ritten - t.dagen, 0) || if(t.ritten - t.dagen = 1, ' rit', ' ritten')
+        || ' te veel, ' || fmt_eur(round_half_up(a.bedrag_cents * (t.ritten - t.dagen) / t.ritten))
+        || ' op deze toewijzing.' as message
+    from allocation_periods as a
+    inner join period_totals as t using (bsn, begindatum, einddatum)
+),
+
+all_signals as (
+    select * from day_signals
+    union all
+    select * from period_signals
+)
+
+select
+    gemeente_code,
+    aanbieder_agb,
+    toewijzing_nummer,
+    bsn,
+    period_start,
+    period_end,
+    measured,
+    threshold,
+    'retourritten' as unit,
+    cast(impact_cents as bigint) as impact_cents,
+    evidence,
+    message
+from all_signals
+qualify row_number() over (
+    partition by gemeente_code, toewijzing_nummer, period_start
+    order by impact_cents desc, period_end desc
+) = 1

@@ -1,0 +1,227 @@
+-- rule: vervoer.zonder_dagbesteding
+-- title: Vervoer gedeclareerd zonder dagbesteding
+-- source: seed 001 "Vervoer van en naar dagbesteding" (lines 125, 138: "alleen in combinatie met
+--   dagbesteding", "alleen gedeclareerd als er daadwerkelijk inzet heeft plaatsgevonden"); seed 002
+--   §5.4.3 (lines 4722-4729), productkaart Vervoer Dagbesteding (lines 5436-5446)
+-- severity: hoog
+-- version: 1
+-- reads: models.declaraties_netto
+-- reading: RULES.md §4. Dagbesteding = net claim lines of soort dagbesteding of the same bsn (any
+--   provider or allocation). A transport day line is flagged when no dagbesteding line (day line,
+--   or period line whose period contains the day) covers that day; impact = its amount. Transport
+--   period lines are compared per client and period (begindatum-einddatum, all the client's period
+--   lines with that period together), with the dagbesteding days in it = distinct days of
+--   dagbesteding day lines + for dagbesteding period lines overlapping it min(dagdelen, overlap
+--   days), at most the days of the period, minus the days already used by transport day lines on a
+--   dagbesteding day. Trips above that are without dagbesteding; each allocation with such period
+--   lines gets a signal with impact = its amount x excess / trips. More than one trip on one day
+--   with dagbesteding is vervoer.meer_dan_een_per_dag. Period key: day lines the day, period lines
+--   begindatum (should a toewijzing have both on one date, the larger impact is kept).
+with claim_lines as (
+    select * from models.declaraties_netto
+),
+
+transport as (
+    select * from claim_lines
+    where soort in ('vervoer', 'vervoer_rolstoel')
+),
+
+dagbesteding as (
+    select bsn, begindatum, einddatum, is_dag, geleverd_volume
+    from claim_lines
+    where soort = 'dagbesteding'
+),
+
+transport_days as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum as dag,
+        sum(geleverd_volume) as ritten,
+        sum(ingediend_bedrag_cents) as bedrag_cents,
+        list(referentie_nummer order by referentie_nummer) as evidence
+    from transport
+    where is_dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+),
+
+day_findings as (
+    select t.*
+    from transport_days as t
+    anti join dagbesteding as d
+        on t.bsn = d.bsn and t.dag between d.begindatum and d.einddatum
+),
+
+covered_transport_days as (
+    select distinct t.bsn, t.dag
+    from transport_days as t
+    semi join dagbesteding as d
+        on t.bsn = d.bsn and t.dag between d.begindatum and d.einddatum
+),
+
+transport_periods as (
+    select
+        bsn,
+        begindatum,
+        einddatum,
+        sum(geleverd_volume) as ritten
+    from transport
+    where not is_dag
+    group by bsn, begindatum, einddatum
+),
+
+db_day_line_days as (
+    select
+        p.bsn,
+        p.begindatum,
+        p.einddatum,
+        count(distinct d.begindatum) as dagen
+    from transport_periods as p
+    inner join dagbesteding as d
+        on p.bsn = d.bsn and d.is_dag and d.begindatum between p.begindatum and p.einddatum
+    group by p.bsn, p.begindatum, p.einddatum
+),
+
+db_period_line_days as (
+    select
+        p.bsn,
+        p.begindatum,
+        p.einddatum,
+        sum(least(
+            d.geleverd_volume,
+            datediff(
+                'day', greatest(p.begindatum, d.begindatum), least(p.einddatum, d.einddatum)
+            ) + 1
+        )) as dagen
+    from transport_periods as p
+    inner join dagbesteding as d
+        on
+            p.bsn = d.bsn
+            and not d.is_dag
+            and d.begindatum <= p.einddatum
+            and d.einddatum >= p.begindatum
+    group by p.bsn, p.begindatum, p.einddatum
+),
+
+used_days as (
+    select
+        p.bsn,
+        p.begindatum,
+        p.einddatum,
+        count(*) as dagen
+    from transport_periods as p
+    inner join covered_transport_days as c
+        on p.bsn = c.bsn and c.dag between p.begindatum and p.einddatum
+    group by p.bsn, p.begindatum, p.einddatum
+),
+
+period_balance as (
+    select
+        p.*,
+        least(
+            datediff('day', p.begindatum, p.einddatum) + 1,
+            coalesce(dl.dagen, 0) + coalesce(pl.dagen, 0)
+        ) as db_dagen,
+        coalesce(u.dagen, 0) as gebruikt
+    from transport_periods as p
+    left join db_day_line_days as dl using (bsn, begindatum, einddatum)
+    left join db_period_line_days as pl using (bsn, begindatum, einddatum)
+    left join used_days as u using (bsn, begindatum, einddatum)
+),
+
+period_excess as (
+    select
+        *,
+        greatest(db_dagen - gebruikt, 0) as beschikbaar,
+        ritten - greatest(db_dagen - gebruikt, 0) as teveel
+    from period_balance
+    where ritten > greatest(db_dagen - gebruikt, 0)
+),
+
+allocation_periods as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum,
+        einddatum,
+        sum(ingediend_bedrag_cents) as bedrag_cents,
+        list(referentie_nummer order by referentie_nummer) as evidence
+    from transport
+    where not is_dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
+),
+
+day_signals as (
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        dag as period_start,
+        dag as period_end,
+        cast(ritten as double) as measured,
+        0.0 as threshold,
+        bedrag_cents as impact_cents,
+        evidence,
+        'Vervoer gedeclareerd op ' || fmt_datum(dag) || ' (' || fmt_num(ritten, 0)
+        || if(ritten = 1, ' rit, ', ' ritten, ') || fmt_eur(bedrag_cents)
+        || ') terwijl er voor de cliënt die dag geen dagbesteding is gedeclareerd.' as message
+    from day_findings
+),
+
+period_signals as (
+    select
+        a.gemeente_code,
+        a.aanbieder_agb,
+        a.toewijzing_nummer,
+        a.bsn,
+        a.begindatum as period_start,
+        a.einddatum as period_end,
+        cast(e.ritten as double) as measured,
+        cast(e.beschikbaar as double) as threshold,
+        round_half_up(a.bedrag_cents * e.teveel / e.ritten) as impact_cents,
+        a.evidence,
+        'Voor de cliënt zijn van ' || fmt_datum(a.begindatum) || ' t/m ' || fmt_datum(a.einddatum)
+        || ' ' || fmt_num(e.ritten, 0) || if(e.ritten = 1, ' rit', ' ritten')
+        || ' vervoer gedeclareerd, maar dagbesteding op ' || fmt_num(e.db_dagen, 0)
+        || if(e.db_dagen = 1, ' dag', ' dagen')
+        || if(
+            e.gebruikt > 0,
+            ' (waarvan ' || fmt_num(e.gebruikt, 0) || ' al met een losse vervoersdeclaratie)', ''
+        )
+        || ': ' || fmt_num(e.teveel, 0) || if(e.teveel = 1, ' rit', ' ritten')
+        || ' zonder dagbesteding, '
+        || fmt_eur(round_half_up(a.bedrag_cents * e.teveel / e.ritten))
+        || ' op deze toewijzing.' as message
+    from allocation_periods as a
+    inner join period_excess as e using (bsn, begindatum, einddatum)
+),
+
+all_signals as (
+    select * from day_signals
+    union all
+    select * from period_signals
+)
+
+select
+    gemeente_code,
+    aanbieder_agb,
+    toewijzing_nummer,
+    bsn,
+    period_start,
+    period_end,
+    measured,
+    threshold,
+    'retourritten' as unit,
+    cast(impact_cents as bigint) as impact_cents,
+    evidence,
+    message
+from all_signals
+qualify row_number() over (
+    partition by gemeente_code, toewijzing_nummer, period_start
+    order by impact_cents desc, period_end desc
+) = 1
