@@ -87,10 +87,10 @@ def _product_afwijkend(ctx: ScenarioContext, m0: date, m1: date) -> None:
     ctx.declaratie(b, m0, geleverd_volume=5)
     ctx.declaratie(b, m1, product_code="02D03", geleverd_volume=12)
     expect(ctx, "product_afwijkend", b, m1)
-    # another category on a category-level allocation (02): beschermd wonen etmalen
+    # another category on a category-level allocation (02): dagbesteding for the whole month
     c = allocation(ctx, "0482", "02D01", m0, categorie_niveau=True)
     ctx.declaratie(
-        c, m0, product_categorie="15", product_code="15D06", eenheid="14", geleverd_volume=5
+        c, m0, product_categorie="07", product_code="07D10", eenheid="16", geleverd_volume=5
     )
     expect(ctx, "product_afwijkend", c, m0)
     # near-miss: any code of the category on a category-level allocation
