@@ -44,6 +44,7 @@ client_days as (
         begindatum as dag,
         sum(geleverd_volume) as ritten,
         string_agg(distinct toewijzing_nummer, ', ' order by toewijzing_nummer) as toewijzingen,
+        count(distinct toewijzing_nummer) as aantal_toewijzingen,
         list(referentie_nummer order by referentie_nummer) as evidence
     from transport
     where is_dag
@@ -64,7 +65,8 @@ day_signals as (
         round_half_up(a.bedrag_cents * (c.ritten - 1) / c.ritten) as impact_cents,
         c.evidence,
         'Op ' || fmt_datum(a.dag) || ' zijn voor de cliënt ' || fmt_num(c.ritten, 0)
-        || ' ritten vervoer gedeclareerd (toewijzing ' || c.toewijzingen
+        || ' ritten vervoer gedeclareerd ('
+        || if(c.aantal_toewijzingen = 1, 'toewijzing ', 'toewijzingen ') || c.toewijzingen
         || ') terwijl maximaal 1 retourrit per dag wordt vergoed: ' || fmt_num(c.ritten - 1, 0)
         || if(c.ritten - 1 = 1, ' rit', ' ritten') || ' te veel, '
         || fmt_eur(round_half_up(a.bedrag_cents * (c.ritten - 1) / c.ritten))
