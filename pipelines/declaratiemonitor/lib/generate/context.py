@@ -27,11 +27,15 @@ def load_products() -> pl.DataFrame:
 
 def load_staffels() -> pl.DataFrame:
     return pl.concat(
-        [pl.read_csv(p, infer_schema=False)
-         for p in sorted(REFERENCE_DIR.glob("*/vervoer_staffels.csv"))]
+        [
+            pl.read_csv(p, infer_schema=False)
+            for p in sorted(REFERENCE_DIR.glob("*/vervoer_staffels.csv"))
+        ]
     ).with_columns(
-        pl.col("km_van").cast(pl.Float64), pl.col("km_tot").cast(pl.Float64),
-        pl.col("tarief_cents").cast(pl.Int64), pl.col("rolstoel") == "true",
+        pl.col("km_van").cast(pl.Float64),
+        pl.col("km_tot").cast(pl.Float64),
+        pl.col("tarief_cents").cast(pl.Int64),
+        pl.col("rolstoel") == "true",
     )
 
 
@@ -56,8 +60,10 @@ class ScenarioContext:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
-        self._tariffs = {(r["gemeente_code"], r["product_code"]): r["tarief_cents"]
-                         for r in self.products.iter_rows(named=True)}
+        self._tariffs = {
+            (r["gemeente_code"], r["product_code"]): r["tarief_cents"]
+            for r in self.products.iter_rows(named=True)
+        }
 
     # ---- ids -------------------------------------------------------------------------
     def next_id(self, prefix: str) -> str:
@@ -80,10 +86,14 @@ class ScenarioContext:
         return self._tariffs
 
     # ---- rows ------------------------------------------------------------------------
-    def toewijzing(self, gemeente_code: str, product_code: str, **values) -> dict:
+    def toewijzing(self, gemeente_code: str, product_code: str | None, **values) -> dict:
         """A fresh allocation (own number) that by itself trips no rule: it started 90 days
-        before peildatum, runs two years, and allocates far more than any scenario claims."""
-        product = self.product(gemeente_code, product_code)
+        before peildatum, runs two years, and allocates far more than any scenario claims.
+        product_code None = an allocation at category level: give product_categorie and
+        eenheid in `values`."""
+        product = (self.product(gemeente_code, product_code) if product_code
+                   else {"product_categorie": values.pop("product_categorie"),
+                         "eenheid": values.pop("eenheid")})
         start = (self.peildatum - timedelta(days=90)).replace(day=1)
         row = {
             "toewijzing_nummer": self.next_id("S"),
