@@ -1,0 +1,122 @@
+-- rule: uitnutting.onderbenutting
+-- title: Toewijzing na meer dan de helft van de looptijd veel minder gebruikt dan verwacht
+-- source: seed 002 §3 Protocol maatwerkvoorziening Begeleiding (lines ~3841-3851: periodiek de
+--   uitnutting per indicatie meten); RULES.md §1 and Conventions
+-- severity: laag
+-- version: 1
+-- reads: models.toewijzingen, models.declaraties_netto, staging.regelparameters
+-- reading: allocations in scope with an allocated total > 0; counted claims as in
+--   uitnutting.overschrijding (same product or category, compatible unit, begindatum inside the
+--   validity; time in minutes; a budget compares net ingediend_bedrag_cents with budget_cents).
+--   u = claimed / allocated total, f from models.toewijzingen (open-ended: f = 1 over the total
+--   up to peildatum; an allocation that has ended keeps f = 1). Signal when f >= 0.5 and
+--   u / f < onderbenutting_drempel (rounded to 9 decimals: exactly 0.80 is not flagged), also
+--   when nothing at all was claimed. One signal per allocation, period = the validity,
+--   measured = u / f, threshold = onderbenutting_drempel, impact 0 (money not spent is no loss).
+--   Interaction: never together with uitnutting.prognose (u / f >= 1.20) or
+--   uitnutting.overschrijding (u > 1); no calendar-year variant (RULES.md gives none).
+with allocations as (
+    select * from models.toewijzingen
+    where in_scope
+),
+
+claim_lines as (
+    select * from models.declaraties_netto
+),
+
+parameters as (
+    select gemeente_code, onderbenutting_drempel from staging.regelparameters
+),
+
+counted as (
+    select
+        a.gemeente_code,
+        a.toewijzing_nummer,
+        c.referentie_nummer,
+        c.begindatum,
+        if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid
+    from allocations as a
+    inner join claim_lines as c
+        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
+    where
+        c.eenheid_compatibel
+        and c.product_categorie = a.product_categorie
+        and (a.product_code is null or c.product_code = a.product_code)
+        and c.begindatum >= a.ingangsdatum
+        and (a.einddatum is null or c.begindatum <= a.einddatum)
+),
+
+totals as (
+    select
+        gemeente_code,
+        toewijzing_nummer,
+        sum(hoeveelheid) as gedeclareerd,
+        list(referentie_nummer order by begindatum, referentie_nummer) as regels
+    from counted
+    group by gemeente_code, toewijzing_nummer
+),
+
+measured as (
+    select
+        a.*,
+        if(a.volume is null, a.budget_cents, a.toegewezen_totaal) as toegewezen,
+        coalesce(t.gedeclareerd, 0) as gedeclareerd,
+        coalesce(t.regels, []) as regels,
+        coalesce(t.gedeclareerd, 0) / toegewezen as benut,
+        coalesce(t.gedeclareerd, 0) / toegewezen / a.f as tempo
+    from allocations as a
+    left join totals as t using (gemeente_code, toewijzing_nummer)
+),
+
+flagged as (
+    select
+        m.*,
+        p.onderbenutting_drempel
+    from measured as m
+    inner join parameters as p using (gemeente_code)
+    where
+        m.toegewezen > 0
+        and round(m.f, 9) >= 0.5
+        and round(m.tempo, 9) < p.onderbenutting_drempel
+),
+
+described as (
+    select
+        *,
+        list_transform(
+            [gedeclareerd, toegewezen],
+            lambda x: case
+                when volume is null then fmt_eur(x)
+                when eenheid = '04' then fmt_num(x / 60, if(x % 60 = 0, 0, 2)) || ' uur'
+                when eenheid = '01' then fmt_num(x, 0) || if(x = 1, ' minuut', ' minuten')
+                when eenheid = '14' then fmt_num(x, 0) || if(x = 1, ' etmaal', ' etmalen')
+                when eenheid = '16' then fmt_num(x, 0) || if(x = 1, ' dagdeel', ' dagdelen')
+                when soort in ('vervoer', 'vervoer_rolstoel')
+                    then fmt_num(x, 0) || if(x = 1, ' retourrit', ' retourritten')
+                else fmt_num(x, 0) || if(x = 1, ' eenheid', ' eenheden')
+            end
+        ) as tekst
+    from flagged
+)
+
+select
+    gemeente_code,
+    aanbieder_agb,
+    toewijzing_nummer,
+    bsn,
+    ingangsdatum as period_start,
+    geldig_tot as period_end,
+    tempo as measured,
+    onderbenutting_drempel as threshold,
+    'verhouding' as unit,
+    0 as impact_cents,
+    regels as evidence,
+    'Toewijzing ' || toewijzing_nummer || ' ('
+    || coalesce(product_code, 'categorie ' || product_categorie) || ', '
+    || fmt_datum(ingangsdatum) || ' t/m ' || coalesce(fmt_datum(einddatum), 'open einde')
+    || ') is na ' || verstreken_dagen || ' van ' || geldigheid_dagen || ' dagen ('
+    || fmt_num(round(100 * f, 1), 1) || ' %) pas voor ' || fmt_num(round(100 * benut, 1), 1)
+    || ' % gebruikt (' || tekst[1] || ' van ' || tekst[2] || '), '
+    || fmt_num(round(tempo, 2), 2) || ' keer het tempo van de verstreken tijd; '
+    || 'wordt de toegewezen zorg wel geleverd?' as message
+from described
