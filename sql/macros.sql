@@ -11,13 +11,16 @@ create or replace temp macro month_start(d) as cast(date_trunc('month', d) as da
 
 create or replace temp macro month_end(d) as cast(last_day(d) as date);
 
--- thousands separator '.', decimal comma, fixed number of decimals
+-- thousands separator '.', decimal comma, fixed number of decimals, rounded half up
 create or replace temp macro fmt_num(x, decimals) as
     case
         when x is null then '-'
         else (if(x < 0, '-', '') || replace(
             replace(
-                replace(format('{:,.' || cast(decimals as varchar) || 'f}', abs(cast(x as double))), ',', '_'),
+                replace(format('{:,.' || cast(decimals as varchar) || 'f}',
+                    cast(floor(abs(cast(x as decimal(38, 10)))
+                        * cast(10 ** decimals as decimal(38, 0)) + 0.5) as double)
+                    / (10 ** decimals)), ',', '_'),
                 '.', ','),
             '_', '.'))
     end;

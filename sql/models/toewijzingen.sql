@@ -3,7 +3,8 @@
 -- reads: staging.toewijzingen, staging.producten, meta.run_context
 -- reading: RULES.md Conventions. Time (units 01/04) is expressed in minutes. An open-ended
 --   allocation ends at peildatum for fractions (f = 1). Category-level allocations get soort
---   'categorie:<cc>'. A product code unknown in producten gets soort 'overig'.
+--   'categorie:<cc>'. A product code unknown in producten gets soort 'overig'; a product not
+--   yet valid on ingangsdatum keeps its soort but has no contract tariff.
 with allocations as (
     select * from staging.toewijzingen
 ),
@@ -13,20 +14,26 @@ products as (
 ),
 
 product_at_start as (
+    -- the product row valid on ingangsdatum; when none is valid yet (an allocation that starts
+    -- before its product's geldig_van), the soort still comes from the nearest row, without tariff
     select
         a.gemeente_code,
         a.toewijzing_nummer,
         p.soort,
-        p.tarief_cents
+        case when a.ingangsdatum >= p.geldig_van
+            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot)
+            then p.tarief_cents end as tarief_cents
     from allocations as a
     inner join products as p
         on
             a.gemeente_code = p.gemeente_code
             and a.product_code = p.product_code
-            and a.ingangsdatum >= p.geldig_van
-            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot)
     qualify row_number() over (
-        partition by a.gemeente_code, a.toewijzing_nummer order by p.geldig_van desc
+        partition by a.gemeente_code, a.toewijzing_nummer
+        order by
+            a.ingangsdatum >= p.geldig_van
+            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot) desc,
+            p.geldig_van desc
     ) = 1
 ),
 
