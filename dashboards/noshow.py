@@ -1,0 +1,330 @@
+"""No-show en opschaling: per toewijzing a timeline of contacts, attempts, streaks, due dates."""
+
+import plotly.graph_objects as go
+import polars as pl
+
+from declaratiemonitor.lib import dashboard_render as r
+
+ORDER = 5
+TITLE = "No-show en opschaling"
+DESCRIPTION = (
+    "Tijdlijn per toewijzing van contacten, contactpogingen en no-shows, met de reeksen zonder "
+    "contact en de datum waarop had moeten worden opgeschaald."
+)
+CHOICES = 40
+ROWS = ["declaratie", "inhoudelijk contact", "no-show", "contactpoging", "overig contact"]
+STATUS_ORDER = {
+    "opschalen was nodig": 0,
+    "loopt, opschalen gepland": 1,
+    "loopt": 2,
+    "afgesloten met contact": 3,
+}
+RESULT_COLORS = {"inhoudelijk": r.GOED, "geen_contact": r.FOUT, "vluchtig": r.LET_OP}
+
+STREAKS = """
+with c as ({contacts}),
+streaks as (
+    select toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks,
+        any_value(min_pogingen) as min_pogingen, any_value(min_dagen) as min_dagen,
+        count(*) filter (where is_poging) as pogingen,
+        min(datum) filter (where is_poging) as begin_reeks,
+        max(datum) filter (where is_poging) as laatste_poging,
+        min(datum) filter (where poging_nr = min_pogingen) as nde_poging,
+        min(datum) filter (where is_inhoudelijk) as contact_op
+    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks
+    having count(*) filter (where is_poging) > 0
+),
+due as (
+    select *, if(nde_poging is null, null,
+        greatest(nde_poging, cast(begin_reeks + min_dagen as date))) as opschalen_op
+    from streaks
+)
+select *,
+    row_number() over (partition by toewijzing_nummer, gemeente_code, client_key order by reeks)
+        as reeks_nr,
+    case
+        when opschalen_op <= getvariable('peildatum')
+            and (contact_op is null or contact_op >= opschalen_op) then 'opschalen was nodig'
+        when contact_op is not null then 'afgesloten met contact'
+        when opschalen_op is not null then 'loopt, opschalen gepland'
+        else 'loopt'
+    end as status
+from due
+"""
+SIGNALLED = """
+select toewijzing_nummer, sum(impact_cents) as impact_cents, count(*) as signalen
+from main.signals where rule_id like 'escalatie.%' or rule_id like 'noshow.%'
+    or rule_id = 'declaratie.meer_dan_geregistreerd'
+group by toewijzing_nummer
+"""
+CLAIMS = """
+select d.toewijzing_nummer, d.gemeente_code, d.referentie_nummer, d.begindatum, d.einddatum,
+    d.geleverd_volume, d.eenheid, d.ingediend_bedrag_cents
+from models.declaraties_netto as d
+inner join dash_keuze as k using (gemeente_code, toewijzing_nummer)
+"""
+
+
+def build(con) -> r.Page:
+    contacts = r.query(con, r.sql_text("contacten"))
+    intro = (
+        "Een reeks is een periode met alleen contactpogingen en no-shows zonder inhoudelijk "
+        "contact. Na minstens 8 pogingen en 8 weken moet de aanbieder opschalen naar de gemeente "
+        "in plaats van door te declareren. Rode lijn: datum waarop opschalen nodig was."
+    )
+    if contacts.filter(pl.col("is_poging")).is_empty():
+        return r.Page(TITLE, intro, [r.Note("Geen contactpogingen of no-shows in deze run.")])
+    streaks = r.query(con, STREAKS.format(contacts=r.sql_text("contacten")))
+    peildatum = r.peildatum(con)
+    return r.Page(
+        TITLE,
+        intro,
+        [
+            timeline_block(con, contacts, streaks, peildatum),
+            r.Chart(provider_chart(contacts)),
+            streak_table(streaks),
+        ],
+    )
+
+
+def _choose(con, streaks: pl.DataFrame) -> pl.DataFrame:
+    per_allocation = streaks.group_by("toewijzing_nummer", "gemeente_code").agg(
+        pl.col("pogingen").sum(),
+        (pl.col("status") == "opschalen was nodig").sum().alias("nodig"),
+        pl.col("aanbieder_agb").first(),
+        pl.col("client_key").first(),
+    )
+    return (
+        per_allocation.join(r.query(con, SIGNALLED), on="toewijzing_nummer", how="left")
+        .sort(
+            [pl.col("impact_cents").fill_null(-1), "nodig", "pogingen", "toewijzing_nummer"],
+            descending=[True, True, True, False],
+        )
+        .head(CHOICES)
+    )
+
+
+def timeline_block(con, contacts, streaks, peildatum) -> r.ChartChoice:
+    chosen = _choose(con, streaks)
+    con.register("dash_keuze", chosen.select("gemeente_code", "toewijzing_nummer").to_arrow())
+    try:
+        claims = r.query(con, CLAIMS)
+    finally:
+        con.unregister("dash_keuze")
+    options = {}
+    for x in chosen.iter_rows(named=True):
+        nr = x["toewijzing_nummer"]
+        label = f"{nr} · aanbieder {x['aanbieder_agb']} · {x['pogingen']} pogingen" + (
+            " · opschalen was nodig" if x["nodig"] else ""
+        )
+        options[label] = timeline_chart(
+            nr,
+            contacts.filter(pl.col("toewijzing_nummer") == nr),
+            streaks.filter(pl.col("toewijzing_nummer") == nr),
+            claims.filter(pl.col("toewijzing_nummer") == nr),
+            peildatum,
+        )
+    return r.ChartChoice(
+        "Tijdlijn per toewijzing: contacten, pogingen en opschalen",
+        "Toewijzing",
+        options,
+        note="Gekleurde vlakken: reeksen zonder inhoudelijk contact. "
+        "Rood gemarkeerde declaraties liggen na de datum van opschalen.",
+    )
+
+
+def _row(x: dict) -> str:
+    if x["is_inhoudelijk"]:
+        return "inhoudelijk contact"
+    if x["soort"] == "no_show":
+        return "no-show"
+    return "contactpoging" if x["soort"] == "contactpoging" else "overig contact"
+
+
+def _contact_text(x: dict, numbers: dict[int, int]) -> str:
+    text = (
+        f"<b>{x['contact_id']}</b> {r.esc(x['soort'])} via {r.esc(x['kanaal'])}<br>"
+        f"{x['gepland_begin'].strftime('%d-%m-%Y %H:%M')}<br>Resultaat: "
+        f"{r.esc(x['resultaat'])}<br>{r.num(x['minuten_gedeclareerd'])} minuten geregistreerd"
+    )
+    if x["poging_nr"]:
+        text += f"<br>Poging {x['poging_nr']} in reeks {numbers.get(x['reeks'], '?')}"
+    if x["afgezegd_op"]:
+        text += f"<br>Afgezegd op {x['afgezegd_op'].strftime('%d-%m-%Y %H:%M')}"
+    return text
+
+
+def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
+    fig = go.Figure()
+    numbers = dict(streaks.select("reeks", "reeks_nr").iter_rows())
+    for result, color in RESULT_COLORS.items():
+        part = [x for x in contacts.iter_rows(named=True) if x["resultaat"] == result]
+        if part:
+            fig.add_scatter(
+                x=[x["gepland_begin"] for x in part],
+                y=[_row(x) for x in part],
+                mode="markers",
+                name=result.replace("_", " "),
+                marker={
+                    "color": color,
+                    "size": 11,
+                    "symbol": "circle" if result == "inhoudelijk" else "x",
+                    "line": {"width": 1, "color": "white"},
+                },
+                **r.hover(_contact_text(x, numbers) for x in part),
+            )
+    for s in streaks.iter_rows(named=True):
+        _streak_shapes(fig, s, peildatum)
+    _claims(fig, claims, streaks)
+    r.vline(fig, peildatum, f"peildatum {r.datum(peildatum)}")
+    rows = [
+        row
+        for row in ROWS
+        if row == "declaratie" or row in {_row(x) for x in contacts.iter_rows(named=True)}
+    ]
+    fig.update_yaxes(categoryorder="array", categoryarray=rows, range=[-0.5, len(rows) - 0.5])
+    r.date_axis(fig)
+    return r.style(
+        fig, f"Toewijzing {nr}: contacten, pogingen en declaraties in de tijd", 440, x="datum"
+    )
+
+
+def _streak_shapes(fig: go.Figure, s: dict, peildatum) -> None:
+    end = s["contact_op"] or peildatum
+    fig.add_shape(
+        type="rect",
+        x0=s["begin_reeks"],
+        x1=end,
+        y0=0,
+        y1=1,
+        yref="paper",
+        fillcolor="rgba(215,48,39,0.08)",
+        line={"width": 0},
+        layer="below",
+    )
+    fig.add_annotation(
+        x=s["begin_reeks"],
+        y=0.02,
+        yref="paper",
+        xanchor="left",
+        showarrow=False,
+        text=f"reeks {s['reeks_nr']}: {s['pogingen']} pogingen",
+        font={"size": 11, "color": "#7f1d1d"},
+    )
+    if s["opschalen_op"] is not None:
+        r.vline(fig, s["opschalen_op"], f"opschalen {r.datum(s['opschalen_op'])}", r.FOUT, "solid")
+
+
+def _claims(fig: go.Figure, claims: pl.DataFrame, streaks: pl.DataFrame) -> None:
+    if claims.is_empty():
+        return
+    due = [
+        (s["opschalen_op"], s["contact_op"])
+        for s in streaks.iter_rows(named=True)
+        if s["opschalen_op"] is not None
+    ]
+    late = [
+        any(d < c["begindatum"] and (e is None or c["begindatum"] < e) for d, e in due)
+        for c in claims.iter_rows(named=True)
+    ]
+    fig.add_scatter(
+        x=claims["begindatum"].to_list(),
+        y=["declaratie"] * claims.height,
+        mode="markers",
+        name="declaratieregel",
+        marker={
+            "symbol": "square",
+            "size": 10,
+            "color": [r.FOUT if x else r.NEUTRAAL for x in late],
+        },
+        **r.hover(
+            f"Declaratieregel {c['referentie_nummer']}<br>"
+            f"{r.periode(c['begindatum'], c['einddatum'])}<br>"
+            f"{r.num(c['geleverd_volume'])} {r.EENHEDEN.get(c['eenheid'], '')}, "
+            f"{r.eur(c['ingediend_bedrag_cents'])}"
+            + ("<br><b>na de datum van opschalen</b>" if x else "")
+            for c, x in zip(claims.iter_rows(named=True), late, strict=True)
+        ),
+    )
+
+
+def provider_chart(contacts: pl.DataFrame) -> go.Figure:
+    noshow = pl.col("soort") == "no_show"
+    over = pl.col("minuten_gedeclareerd") > pl.col("noshow_max_minuten")
+    per = (
+        contacts.group_by("aanbieder_agb")
+        .agg(
+            (noshow & ~over).sum().alias("no-show binnen de norm"),
+            (noshow & over).sum().alias("no-show met te veel minuten"),
+            (pl.col("soort") == "contactpoging").sum().alias("contactpoging"),
+        )
+        .sort("aanbieder_agb")
+    )
+    fig = go.Figure()
+    for name, color in (
+        ("no-show binnen de norm", r.LET_OP),
+        ("no-show met te veel minuten", r.FOUT),
+        ("contactpoging", r.PALETTE[0]),
+    ):
+        fig.add_bar(
+            x=per["aanbieder_agb"].to_list(),
+            y=per[name].to_list(),
+            name=name,
+            marker_color=color,
+            **r.hover(
+                f"Aanbieder {a}<br>{name}: {r.num(n)}"
+                for a, n in per.select("aanbieder_agb", name).iter_rows()
+            ),
+        )
+    fig.update_layout(barmode="stack", xaxis={"type": "category"})
+    return r.style(
+        fig,
+        "No-shows en contactpogingen per aanbieder (norm: 15 minuten per no-show)",
+        400,
+        x="aanbieder (AGB)",
+        y="aantal contactmomenten",
+    )
+
+
+def streak_table(streaks: pl.DataFrame) -> r.Table:
+    order = streaks.with_columns(
+        volgorde=pl.col("status").replace_strict(STATUS_ORDER, default=9)
+    ).sort(
+        ["volgorde", "opschalen_op", "pogingen"], descending=[False, False, True], nulls_last=True
+    )
+    rows = [
+        [
+            x["toewijzing_nummer"],
+            x["gemeente_code"] or "-",
+            x["aanbieder_agb"],
+            r.c_key(x["client_key"]),
+            r.c_num(x["reeks_nr"]),
+            r.c_date(x["begin_reeks"]),
+            r.c_num(x["pogingen"]),
+            r.c_date(x["laatste_poging"]),
+            r.c_date(x["contact_op"]),
+            r.c_date(x["opschalen_op"]),
+            x["status"],
+        ]
+        for x in order.iter_rows(named=True)
+    ]
+    columns = [
+        r.Column("toewijzing", "Toewijzing"),
+        r.Column("gemeente", "Gemeente"),
+        r.Column("aanbieder", "Aanbieder"),
+        r.Column("client", "Cliënt"),
+        r.Column("reeks", "Reeks", True),
+        r.Column("begin", "Eerste poging", True),
+        r.Column("pogingen", "Pogingen", True),
+        r.Column("laatste", "Laatste poging", True),
+        r.Column("contact", "Weer contact op", True),
+        r.Column("opschalen", "Opschalen uiterlijk", True),
+        r.Column("status", "Status"),
+    ]
+    return r.Table(
+        "Reeksen van pogingen zonder inhoudelijk contact",
+        columns,
+        rows,
+        filters=["status", "aanbieder", "gemeente"],
+        csv="reeksen.csv",
+    )

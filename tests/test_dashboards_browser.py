@@ -1,0 +1,186 @@
+"""Dashboards of a generated run: no BSN in any page, and every page in headless Chromium
+loads without JavaScript errors and draws charts that are not blank.
+
+Data: a generated landing folder (the project's generator, planted violations included) run
+through the whole pipeline. Screenshots go to test-artifacts/dashboards/ (git-ignored): look
+at them. The browser test (marker `browser`) needs Debian's chromium at /usr/bin/chromium (CI
+installs it) and is skipped with that reason otherwise.
+"""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from filelock import FileLock
+from test_dashboards import bsns_in, build_example, input_bsns, shared_dir
+
+from declaratiemonitor.lib import dashboard_render as render
+from declaratiemonitor.paths import REPO_ROOT
+from declaratiemonitor.pipeline import run_pipeline
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "dashboards"
+PEILDATUM = "2026-11-23"
+
+# Draws every plot to a PNG inside the page and counts its distinct colours: a blank or
+# one-colour plot has very few. Runs in the browser, so no image library is needed here.
+CHART_CHECK = """
+async () => {
+  const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+  const out = [];
+  for (const gd of plots) {
+    const traces = (gd._fullData || []).filter(t => t.visible === true).length;
+    const url = await Plotly.toImage(gd, {format: 'png', width: 600, height: 360});
+    const img = new Image();
+    await new Promise(ok => { img.onload = ok; img.src = url; });
+    const canvas = document.createElement('canvas');
+    canvas.width = 600; canvas.height = 360;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const px = ctx.getImageData(0, 0, 600, 360).data;
+    const colours = new Set();
+    for (let i = 0; i < px.length; i += 16) {
+      colours.add(px[i] << 16 | px[i + 1] << 8 | px[i + 2]);
+    }
+    out.push({id: gd.id || '', traces, colours: colours.size,
+              marks: gd.querySelectorAll('.overplot path, .overplot image').length});
+  }
+  return out;
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    """Landing and output folders of a generated run, built once per test run."""
+    root = shared_dir(tmp_path_factory, "dashboards-gegenereerd")
+    with FileLock(f"{root}.lock"):
+        if not (root / "klaar").exists():
+            _build(root)
+            (root / "klaar").touch()
+    return root
+
+
+def _build(root: Path) -> None:
+    try:
+        from declaratiemonitor.lib.generate import generate
+    except ImportError:  # no generator: the hand-made example of test_dashboards.py
+        build_example(root)
+        return
+    generate(root / "landing", clients=400, seed=11, peildatum=date.fromisoformat(PEILDATUM))
+    run_pipeline(root / "landing", root / "out", peildatum=PEILDATUM)
+
+
+def test_no_bsn_in_generated_dashboards(generated: Path) -> None:
+    bsns = input_bsns(generated / "landing")
+    pages = sorted((generated / "out" / "dashboards").glob("*.html"))
+    assert bsns and len(pages) == 8
+    for page in pages:
+        assert not bsns_in(page.read_text(encoding="utf-8"), bsns), page.name
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"verzoek mislukt: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            problems.append(f"netwerk: {r.url}")
+            if "://" in r.url and not r.url.startswith(("file:", "data:", "blob:"))
+            else None
+        ),
+    )
+    page.goto(path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    return page, problems
+
+
+def _check_page(browser, folder: Path, slug: str) -> list[str]:
+    """Problems found on one page; a full-page screenshot goes to the artifacts."""
+    page, problems = _open(browser, folder / f"{slug}.html")
+    try:
+        if "Peildatum: 23-11-2026" not in page.inner_text("header"):
+            problems.append("geen peildatum in de kop")
+        charts = [] if slug == "index" else page.evaluate(CHART_CHECK)
+        rows = page.locator("table.data tbody tr").count()
+        page.screenshot(path=str(ARTIFACTS / f"{slug}.png"), full_page=True)
+    finally:
+        page.close()
+    if slug != "index":
+        problems += [] if charts else ["geen grafieken"]
+        problems += [
+            f"lege grafiek {c}"
+            for c in charts
+            if not (c["traces"] and c["marks"] and c["colours"] > 8)
+        ]
+        problems += [] if rows else ["tabel zonder rijen"]
+    return [f"{slug}: {p}" for p in problems]
+
+
+def _check_signal_table(browser, folder: Path) -> list[str]:
+    """Filter on ernst = hoog, open the evidence of the first row."""
+    page, problems = _open(browser, folder / "signalen.html")
+    try:
+        page.locator(".tabel-bediening select").nth(3).select_option("hoog")
+        severities = set(page.locator("table.data tbody td:first-child").all_inner_texts())
+        page.locator("table.data tbody tr.heeft-detail").first.click()
+        detail = page.locator("table.data tr.rij-detail").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "signalen_filter_en_bewijs.png"))
+    finally:
+        page.close()
+    problems += [] if severities == {"hoog"} else [f"filter ernst: {severities}"]
+    problems += [] if "Eerst gezien op" in detail else ["geen bewijs na klikken"]
+    return [f"signalen: {p}" for p in problems]
+
+
+def _check_choice(browser, folder: Path) -> list[str]:
+    """The allocation chooser of Uitnutting redraws the burn-up."""
+    page, problems = _open(browser, folder / "uitnutting.html")
+    try:
+        choice = page.locator("[data-keuze] select").first
+        title = page.locator("[data-keuze] .gtitle").first
+        first = title.text_content()
+        if choice.locator("option").count() > 1:
+            choice.select_option(index=1)
+            page.wait_for_timeout(300)
+            problems += [] if title.text_content() != first else ["keuze tekent niet opnieuw"]
+            page.screenshot(path=str(ARTIFACTS / "uitnutting_tweede_toewijzing.png"))
+    finally:
+        page.close()
+    return [f"uitnutting: {p}" for p in problems]
+
+
+@pytest.mark.browser
+def test_dashboards_in_chromium(generated: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium ontbreekt op /usr/bin/chromium (Debian-pakket 'chromium').")
+    from playwright.sync_api import sync_playwright
+
+    dashboards = generated / "out" / "dashboards"
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    slugs = ["index", *(render.slug_of(m) for m in render.page_modules())]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            problems = [p for slug in slugs for p in _check_page(browser, dashboards, slug)]
+            problems += _check_signal_table(browser, dashboards)
+            problems += _check_choice(browser, dashboards)
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
+    assert len(list(ARTIFACTS.glob("*.png"))) >= len(slugs)
