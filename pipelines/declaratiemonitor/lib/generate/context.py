@@ -39,6 +39,15 @@ def load_staffels() -> pl.DataFrame:
     )
 
 
+def provider_of(gemeente_code: str, bsn: str) -> str:
+    """One of the gemeente's contracted providers of the base population, fixed per client,
+    so that planted findings are spread over providers as in real data."""
+    from declaratiemonitor.lib.generate.base import AGB_BASE, PROVIDERS, REGIONS
+
+    region = REGIONS.get(gemeente_code, ("geldrop-mierlo", 0))[0]
+    return str(AGB_BASE[region] + int(bsn) % PROVIDERS[region] + 1)
+
+
 @dataclass
 class Expected:
     rule_id: str
@@ -95,12 +104,13 @@ class ScenarioContext:
                    else {"product_categorie": values.pop("product_categorie"),
                          "eenheid": values.pop("eenheid")})
         start = (self.peildatum - timedelta(days=90)).replace(day=1)
+        bsn = values.pop("bsn", None) or self.new_bsn()
         row = {
             "toewijzing_nummer": self.next_id("S"),
             "toewijzing_datum": start,
             "gemeente_code": gemeente_code,
-            "aanbieder_agb": values.pop("aanbieder_agb", "87654321"),
-            "bsn": values.pop("bsn", None) or self.new_bsn(),
+            "aanbieder_agb": values.pop("aanbieder_agb", None) or provider_of(gemeente_code, bsn),
+            "bsn": bsn,
             "product_categorie": product["product_categorie"],
             "product_code": product_code,
             "ingangsdatum": start,

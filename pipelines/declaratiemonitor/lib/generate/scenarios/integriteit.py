@@ -49,7 +49,7 @@ def _geen_toewijzing(ctx: ScenarioContext, m1: date, m2: date) -> None:
     ghost = {
         "toewijzing_nummer": ctx.next_id("SX"),
         "gemeente_code": "1771",
-        "aanbieder_agb": "87654321",
+        "aanbieder_agb": "41000001",
         "bsn": ctx.new_bsn(),
         "product_categorie": "02",
         "product_code": "02B01",
