@@ -12,6 +12,7 @@ DESCRIPTION = (
     "gemarkeerde declaratieregels en de uitnutting naast die van andere aanbieders."
 )
 TOP = 15
+MAX_POINTS = 1_500  # above this a box shows its outliers only
 LABELLED = 8  # providers named next to their dot (the card is sorted on euro at stake)
 
 SCORECARD = """
@@ -106,14 +107,17 @@ def impact_chart(card: pl.DataFrame) -> go.Figure:
 
 
 def share_chart(card: pl.DataFrame) -> go.Figure:
-    data = card.filter(pl.col("regels") > 0)
+    data = card.filter(pl.col("gedeclareerd_cents") > 0)
     size = (data["impact_cents"] / max(data["impact_cents"].max() or 1, 1)).sqrt() * 40 + 8
     fig = go.Figure()
     fig.add_scatter(
         x=(data["gedeclareerd_cents"] / 100).to_list(),
         y=(data["aandeel_gemarkeerd"].fill_null(0) * 100).to_list(),
         mode="markers+text",
-        text=[a if i < LABELLED else "" for i, a in enumerate(data["aanbieder_agb"])],
+        text=[
+            a if i < LABELLED and c > 0 else ""
+            for i, (a, c) in enumerate(data.select("aanbieder_agb", "impact_cents").iter_rows())
+        ],
         textposition="top center",
         marker={
             "size": size.to_list(),
@@ -124,12 +128,12 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
         name="aanbieder",
         **r.hover(_hover(x) for x in data.iter_rows(named=True)),
     )
-    fig.update_xaxes(tickprefix="€ ", tickformat=",.0f", rangemode="tozero")
+    fig.update_xaxes(type="log", tickprefix="€ ", tickformat=",.0f")
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     return r.style(
         fig,
         "Gedeclareerd bedrag en aandeel gemarkeerde regels",
-        x="gedeclareerd bedrag",
+        x="gedeclareerd bedrag (logaritmische schaal)",
         y="aandeel gemarkeerde regels",
     )
 
@@ -167,20 +171,7 @@ def usage_chart(part: pl.DataFrame, soort: str) -> go.Figure:
     for agb in sorted(part["aanbieder_agb"].unique().to_list()):
         groups.append((agb, part.filter(pl.col("aanbieder_agb") == agb), r.PALETTE[0]))
     for name, rows, color in groups:
-        fig.add_box(
-            y=(rows["u_f"] * 100).to_list(),
-            name=name,
-            marker_color=color,
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            showlegend=False,
-            yhoverformat=",.0f",
-            hovertext=[
-                f"Toewijzing {t}<br>Aanbieder {a}<br>Uitnutting t.o.v. norm: {r.pct(u, 0)}"
-                for t, a, u in rows.select("toewijzing_nummer", "aanbieder_agb", "u_f").iter_rows()
-            ],
-        )
+        _box(fig, name, rows, color)
     fig.add_hline(
         y=100,
         line={"color": "#52606d", "dash": "dash"},
@@ -195,6 +186,26 @@ def usage_chart(part: pl.DataFrame, soort: str) -> go.Figure:
         460,
         x="aanbieder (AGB)",
         y="gedeclareerd / norm",
+    )
+
+
+def _box(fig: go.Figure, name: str, rows: pl.DataFrame, color: str) -> None:
+    """One box; every allocation as a dot (with its own hover text) unless there are many."""
+    every = rows.height <= MAX_POINTS
+    texts = [
+        f"Toewijzing {t}<br>Aanbieder {a}<br>Uitnutting t.o.v. norm: {r.pct(u, 0)}"
+        for t, a, u in rows.select("toewijzing_nummer", "aanbieder_agb", "u_f").iter_rows()
+    ]
+    fig.add_box(
+        y=(rows["u_f"] * 100).round(1).to_numpy(),
+        name=name,
+        marker_color=color,
+        boxpoints="all" if every else "outliers",
+        jitter=0.4,
+        pointpos=0,
+        showlegend=False,
+        yhoverformat=",.0f",
+        hovertext=texts if every else None,
     )
 
 

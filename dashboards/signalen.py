@@ -11,7 +11,7 @@ DESCRIPTION = (
     "Alle signalen in één tabel, te filteren op gemeente, aanbieder, regel, ernst en status, met "
     "de melding en de declaratieregels, contactmomenten of afwezigheden erachter."
 )
-MAX_ROWS = 50_000
+MAX_READ, MAX_ROWS = 100_000, 20_000  # the page keeps the biggest; a note says so
 
 SIGNALS = f"""
 select signal_id, rule_id, severity, gemeente_code, aanbieder_agb, toewijzing_nummer,
@@ -19,7 +19,7 @@ select signal_id, rule_id, severity, gemeente_code, aanbieder_agb, toewijzing_nu
     message, first_seen, status
 from main.signals
 order by impact_cents desc nulls last, severity, rule_id, signal_id
-limit {MAX_ROWS}
+limit {MAX_READ}
 """
 BY_GEMEENTE = """
 select coalesce(gemeente_code, '-') as gemeente_code, severity, count(*) as aantal,
@@ -104,7 +104,6 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
             ]
         )
         details.append(_details(x, evidence))
-    note = "" if len(rows) < MAX_ROWS else f"Alleen de {MAX_ROWS} grootste signalen staan hier."
     return r.Table(
         "Signalen (gesorteerd op bedrag op het spel)",
         COLUMNS,
@@ -113,7 +112,7 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
         details=details,
         per_page=30,
         csv="signalen.csv",
-        note=note,
+        max_rows=MAX_ROWS,
     )
 
 

@@ -285,7 +285,8 @@ def _amount(value: float | None, x: dict, div: float, unit: str) -> dict:
 
 def usage_table(usage: pl.DataFrame) -> r.Table:
     rows = []
-    for x in usage.sort("u_f", descending=True, nulls_last=True).iter_rows(named=True):
+    deviation = (pl.col("u_f") - 1).abs()
+    for x in usage.sort(deviation, descending=True, nulls_last=True).iter_rows(named=True):
         div, unit = scale(x)
         rows.append(
             [

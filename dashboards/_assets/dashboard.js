@@ -38,6 +38,9 @@
   }
   function klasse(k) { return ((k.n ? "num " : "") + (k.c || "")).trim() || null; }
   function tekst(c) { return (c !== null && typeof c === "object") ? String(c.t) : String(c === null ? "" : c); }
+  function zoektekst(c) {  // the display text, and the full value behind a shortened one
+    return tekst(c) + ((c !== null && typeof c === "object" && typeof c.s === "string") ? " " + c.s : "");
+  }
   function sleutel(c) { return (c !== null && typeof c === "object" && c.s !== undefined) ? c.s : tekst(c); }
   function vergelijk(a, b) {
     if (typeof a === "number" && typeof b === "number") { return a - b; }
@@ -114,7 +117,7 @@
         if (self.keuzes[key] && tekst(r[self.index[key]]) !== self.keuzes[key]) { return; }
       }
       if (self.zoek) {
-        var alles = r.map(tekst).join(" ") + " " + ((spec.details && spec.details[n]) || []).join(" ");
+        var alles = r.map(zoektekst).join(" ") + " " + ((spec.details && spec.details[n]) || []).join(" ");
         if (alles.toLowerCase().indexOf(self.zoek) < 0) { return; }
       }
       rijen.push(n);

@@ -155,6 +155,7 @@ class Table:
     per_page: int = 25
     csv: str | None = None
     note: str = ""
+    max_rows: int = 5_000  # the rows come first-most-relevant; the rest is left out of the page
 
 
 @dataclass
@@ -327,12 +328,17 @@ def _choice(block: ChartChoice, ids: _Ids) -> str:
 
 
 def _table(block: Table, ids: _Ids) -> str:
+    """The rows go into the page as JSON; dashboard.js draws, filters and pages them."""
     data_id = ids.next("tabel")
+    note = block.note
+    limit = block.max_rows
+    if len(block.rows) > limit:
+        note = f"De eerste {num(limit)} van {num(len(block.rows))} rijen staan hier. {note}"
     spec = {
         "kolommen": [{"k": c.key, "l": c.label, "n": c.numeric, "c": c.css} for c in block.columns],
-        "rijen": block.rows,
+        "rijen": block.rows[:limit],
         "filters": block.filters,
-        "details": block.details,
+        "details": block.details[:limit] if block.details else None,
         "per_pagina": block.per_page,
         "csv": block.csv,
     }
@@ -340,7 +346,7 @@ def _table(block: Table, ids: _Ids) -> str:
     return (
         f'<h2>{esc(block.title)}</h2>\n<div data-tabel="{data_id}"></div>\n'
         + _json_script(data_id, payload)
-        + _note(block.note)
+        + _note(note.strip())
     )
 
 
