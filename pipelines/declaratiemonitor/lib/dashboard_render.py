@@ -426,6 +426,13 @@ from main.signals
 """
 
 
+QUALITY_CARD = (
+    "kwaliteit/index.html",
+    "Datakwaliteit (Great Expectations)",
+    "Welke kwaliteitseisen de aangeleverde bestanden deze run haalden, per tabel.",
+)
+
+
 def write_index(con: duckdb.DuckDBPyConnection, modules: list[ModuleType], folder: Path) -> Path:
     """The start page: headline figures and a card per dashboard page."""
     write_plotly_js(folder)
@@ -445,7 +452,8 @@ def write_index(con: duckdb.DuckDBPyConnection, modules: list[ModuleType], folde
                     ("Aanbieders met signalen", num(providers), ""),
                 ]
             ),
-            Cards([(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules]),
+            Cards([(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules]
+                  + [QUALITY_CARD]),
         ],
     )
     path = folder / "index.html"
