@@ -3,12 +3,14 @@
 import logging
 import os
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import dagster as dg
 
 from declaratiemonitor.defs.resources import make_resources
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -26,7 +28,12 @@ def run_pipeline(
     peildatum: str | None = None,
     selection: str | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialise every asset and check with these folders; InvoerFout on bad input."""
+    """Materialise every asset and check with these folders; InvoerFout on bad input.
+
+    The run is all-or-nothing: it works on a copy of the warehouse that replaces the warehouse
+    only when every step succeeded (WarehouseResource). RunBezig when another run holds the
+    warehouse longer than DECLARATIEMONITOR_WACHTTIJD seconds.
+    """
     out.mkdir(parents=True, exist_ok=True)
     definitions = load_definitions()
     resources = make_resources(
@@ -35,7 +42,11 @@ def run_pipeline(
     assets = list(definitions.assets or [])
     checks = list(definitions.asset_checks or [])
     _quiet_dagster()
-    with _ephemeral_home():
+    database = resources["duckdb"]
+    wait = getattr(database, "wait_seconds", default_wait())
+    in_memory = database.database == ":memory:"
+    lock = nullcontext() if in_memory else warehouse_lock(Path(database.database), wait)
+    with lock, _ephemeral_home():
         result = dg.materialize(
             [*assets, *checks],
             resources=resources,
@@ -46,7 +57,18 @@ def run_pipeline(
         )
     _raise_on_blocking_checks(result)
     _raise_on_step_failure(result)
+    if not result.success:
+        raise RuntimeError(f"run mislukt: {_first_failure(result)}")
     return result
+
+
+def _first_failure(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.is_failure and event.event_specific_data is not None:
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                return error.to_string()
+    return "onbekende oorzaak"
 
 
 def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:

@@ -3,13 +3,19 @@
 -- reads: meta.run_context, signals_current (union of rules.*), main.signal_history
 -- reading: signal_id = hash of rule, gemeente, toewijzing, client_key and period: the same
 --   finding in a later run keeps its id. first_seen is the peildatum of the first run that
---   found it; status is `nieuw` in that run and `open` afterwards (a review verdict, once
---   imported, takes precedence).
+--   found it (kept when a signal was opgelost and comes back); status is the review verdict
+--   when one was imported (in_behandeling, terecht, onterecht), else `nieuw` when first_seen is
+--   this run's peildatum and `open` otherwise. Signals no longer found stay only in
+--   main.signal_history (status opgelost, see signal_history.sql).
 with current_signals as (
     select
         *,
         client_key(bsn) as client_key
     from signals_current
+),
+
+history as (
+    select * from main.signal_history
 ),
 
 identified as (
@@ -19,33 +25,41 @@ identified as (
             coalesce(aanbieder_agb, ''), coalesce(toewijzing_nummer, ''), coalesce(client_key, ''),
             cast(period_start as varchar), cast(period_end as varchar))), 32) as signal_id
     from current_signals
+),
+
+dated as (
+    select
+        i.*,
+        h.review_status,
+        coalesce(least(h.first_seen, getvariable('peildatum')), getvariable('peildatum'))
+            as first_seen
+    from identified as i
+    left join history as h using (signal_id)
 )
 
 select
-    i.signal_id,
-    i.rule_id,
-    i.rule_version,
-    i.severity,
-    i.gemeente_code,
-    i.aanbieder_agb,
-    i.toewijzing_nummer,
-    i.client_key,
-    i.period_start,
-    i.period_end,
-    i.measured,
-    i.threshold,
-    i.unit,
-    i.impact_cents,
-    i.evidence,
-    i.message,
+    signal_id,
+    rule_id,
+    rule_version,
+    severity,
+    gemeente_code,
+    aanbieder_agb,
+    toewijzing_nummer,
+    client_key,
+    period_start,
+    period_end,
+    measured,
+    threshold,
+    unit,
+    impact_cents,
+    evidence,
+    message,
     getvariable('peildatum') as peildatum,
-    coalesce(least(h.first_seen, getvariable('peildatum')), getvariable('peildatum')) as first_seen,
+    first_seen,
     getvariable('peildatum') as last_seen,
     case
-        when h.review_status is not null then h.review_status
-        when coalesce(least(h.first_seen, getvariable('peildatum')), getvariable('peildatum'))
-            = getvariable('peildatum') then 'nieuw'
+        when review_status is not null then review_status
+        when first_seen = getvariable('peildatum') then 'nieuw'
         else 'open'
     end as status
-from identified as i
-left join main.signal_history as h using (signal_id)
+from dated

@@ -10,6 +10,7 @@ from declaratiemonitor.defs.resources import PipelineSettings, warehouse
 from declaratiemonitor.lib import ingest, landing, reference, staging
 from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, TABLES, Table
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.operations import incremental
 from declaratiemonitor.lib.timing import timed_step
 from declaratiemonitor.lib.warehouse import scalar
 
@@ -137,16 +138,31 @@ def _load_sources(con, table: Table, landing_dir: Path) -> landing.LandingStats:
 
 
 def _staging_asset(table: Table) -> dg.AssetsDefinition:
+    monthly = table.name in incremental.MONTH_COLUMNS
+    description = f"Getypeerde, gevalideerde rijen van {table.name}; rest naar quarantaine."
+    if monthly:
+        description += " Per declaratiemaand: alleen gewijzigde maanden worden opnieuw geladen."
+
     @dg.asset(
         key=["staging", table.name],
         group_name="staging",
         deps=[dg.AssetKey(["landing", table.name])],
         kinds={"duckdb"},
-        description=f"Getypeerde, gevalideerde rijen van {table.name}; rest naar quarantaine.",
+        description=description,
     )
     def _asset(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        metadata = {}
         with warehouse(duckdb) as con, timed_step(con, f"staging/{table.name}"):
-            landed, quarantined = staging.stage_table(con, table)
+            if monthly:
+                load = incremental.stage_by_month(con, table)
+                landed, quarantined = load.landed, load.quarantined
+                metadata = {
+                    "maanden_geladen": ", ".join(load.loaded_months) or "-",
+                    "maanden_ongewijzigd": load.kept_months,
+                    "volledig_geladen": load.full,
+                }
+            else:
+                landed, quarantined = staging.stage_table(con, table)
             if table.name == "toewijzingen":
                 ingest.keep_latest_allocation(con)
             con.execute(
@@ -154,7 +170,7 @@ def _staging_asset(table: Table) -> dg.AssetsDefinition:
                 [landed, quarantined, table.name],
             )
         return dg.MaterializeResult(
-            metadata={"dagster/row_count": landed, "quarantaine": quarantined}
+            metadata={"dagster/row_count": landed, "quarantaine": quarantined, **metadata}
         )
 
     return _asset

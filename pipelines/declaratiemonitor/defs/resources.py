@@ -9,8 +9,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.operations import promotion
+from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
 from declaratiemonitor.lib.warehouse import prepare
 from declaratiemonitor.paths import DEMO_DIR
 
@@ -44,6 +47,61 @@ class PipelineSettings(dg.ConfigurableResource):
             ) from None
 
 
+class WarehouseResource(DuckDBResource):
+    """The DuckDB warehouse, one run at a time and all-or-nothing (docs/operations.md).
+
+    For the duration of a run (CLI, schedule, sensor or UI alike) it holds the warehouse lock
+    and hands out connections to a work copy; when the run ends without a failed step the
+    copy replaces the warehouse atomically, otherwise it is thrown away.
+    """
+
+    wait_seconds: float = 0.0  # how long a run waits for a busy warehouse before it stops
+    _work: str | None = PrivateAttr(default=None)
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
+        if self.database == ":memory:":
+            yield self
+            return
+        target = Path(self.database)
+        with warehouse_lock(target, self.wait_seconds):
+            work = promotion.start(target)
+            self._work = str(work)
+            try:
+                yield self
+            except BaseException:
+                promotion.discard(work)
+                raise
+            else:
+                if _run_succeeded(context):
+                    promotion.promote(work, target)
+                else:
+                    promotion.discard(work)
+            finally:
+                self._work = None
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        config = {"custom_user_agent": "dagster", **self.connection_config}
+        con = duckdb.connect(self._work or self.database, config=config)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _run_succeeded(context: dg.InitResourceContext) -> bool:
+    """No step of this run failed (a failed blocking check fails its step too)."""
+    run = context.run
+    if context.instance is None or run is None:
+        return False
+    failures = context.instance.all_logs(
+        run.run_id,
+        of_type={dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RESOURCE_INIT_FAILURE},
+    )
+    return not failures
+
+
 @contextmanager
 def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
     """A warehouse connection with the project's macros and variables loaded."""
@@ -68,7 +126,7 @@ def make_resources(
 ) -> dict:
     database = warehouse_path or str(Path(out_dir) / "warehouse.duckdb")
     return {
-        "duckdb": DuckDBResource(database=database),
+        "duckdb": WarehouseResource(database=database, wait_seconds=default_wait()),
         "settings": PipelineSettings(landing_dir=landing_dir, out_dir=out_dir, peildatum=peildatum),
     }
 

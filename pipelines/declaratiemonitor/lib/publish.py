@@ -1,21 +1,49 @@
-"""Write the output folder of CONTRACT.md: signals.parquet, quarantine/, run_summary.json."""
+"""Write the output folder of CONTRACT.md: signals.parquet, quarantine/, run_summary.json.
+
+Every file is written next to its final name and then renamed over it, so a run that is killed
+halfway never leaves a half-written file behind (docs/operations.md).
+"""
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from declaratiemonitor.lib.operations.incremental import MONTH_COLUMNS
 from declaratiemonitor.lib.quality import recorded as recorded_findings
 from declaratiemonitor.lib.rule_sql import rule_table
+from declaratiemonitor.lib.signals import lifecycle_counts
+from declaratiemonitor.lib.warehouse import scalar
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary name to write to; renamed to `path` when the block ends without error."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+ORDER = "rule_id, gemeente_code, toewijzing_nummer, period_start, signal_id"
 
 
 def write_signals(con: duckdb.DuckDBPyConnection, out: Path) -> Path:
+    """signals.parquet: this run's signals; signal_history.parquet: also those opgelost."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "signals.parquet"
-    con.execute(
-        f"copy (from main.signals order by rule_id, gemeente_code, toewijzing_nummer, "
-        f"period_start, signal_id) to '{_esc(path)}' (format parquet)"
-    )
+    with atomic_path(path) as tmp:
+        con.execute(f"copy (from main.signals order by {ORDER}) to '{_esc(tmp)}' (format parquet)")
+    with atomic_path(out / "signal_history.parquet") as tmp:
+        con.execute(
+            f"copy (from main.signal_history order by {ORDER}) to '{_esc(tmp)}' (format parquet)"
+        )
     return path
 
 
@@ -28,12 +56,13 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
     written = []
     for (table,) in con.execute("select distinct tabel from staging.quarantine").fetchall():
         path = folder / f"{table}.parquet"
-        con.execute(
-            f"""copy (select tabel, _bron as bron, _regel as regel, reden, record
-                      from staging.quarantine where tabel = '{_esc(table)}'
-                      order by bron, try_cast(regel as bigint), regel)
-                to '{_esc(path)}' (format parquet)"""
-        )
+        with atomic_path(path) as tmp:
+            con.execute(
+                f"""copy (select tabel, _bron as bron, _regel as regel, reden, record
+                          from staging.quarantine where tabel = '{_esc(table)}'
+                          order by bron, try_cast(regel as bigint), regel)
+                    to '{_esc(tmp)}' (format parquet)"""
+            )
         written.append(path)
     return written
 
@@ -66,13 +95,37 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "signalen_totaal": sum(r["signalen"] for r in rules.values()),
         "impact_cents_totaal": sum(r["impact_cents"] for r in rules.values()),
         "kwaliteit": quality,
+        "levenscyclus": lifecycle_counts(con),
+        "laden": _loads(con),
         "stappen_seconden": timings,
     }
 
 
+def _loads(con: duckdb.DuckDBPyConnection) -> dict:
+    """Per monthly loaded table: the months this run (re)loaded and how many stayed as they were."""
+    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'laadlog'"):
+        return {}
+    loads = {}
+    for table in MONTH_COLUMNS:
+        months = con.execute(
+            "select coalesce(strftime(maand, '%Y-%m'), 'onbekend') from meta.laadlog "
+            "where tabel = ? order by maand",
+            [table],
+        ).fetchall()
+        kept = scalar(
+            con,
+            """select count(*) from meta.laadstatus as s where tabel = ? and not exists
+               (from meta.laadlog as l where l.tabel = s.tabel and l.maand = s.maand)""",
+            [table],
+        )
+        loads[table] = {"maanden_geladen": [m for (m,) in months], "maanden_ongewijzigd": kept}
+    return loads
+
+
 def write_summary(summary: dict, out: Path) -> Path:
     path = out / "run_summary.json"
-    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,4 +1,9 @@
-"""Union of the rule tables into `main.signals`, and the history that keeps ids and first_seen."""
+"""Union of the rule tables into `main.signals` (this run's signals) and the lifecycle across
+runs in `main.signal_history` (every signal ever found: first_seen, last_seen, status, review).
+
+Status precedence: review verdict (in_behandeling, terecht, onterecht) > opgelost (no longer
+found) > nieuw (first found in this run) / open. See docs/operations.md.
+"""
 
 import duckdb
 
@@ -9,14 +14,53 @@ from declaratiemonitor.paths import SQL_DIR
 
 RULE_HEAD = {"rule_id": "VARCHAR", "rule_version": "VARCHAR", "severity": "VARCHAR"}
 SIGNALS_SQL = SQL_DIR / "signals" / "signals.sql"
+HISTORY_SQL = SQL_DIR / "signals" / "signal_history.sql"
+REVIEW_VERDICTS = ("in_behandeling", "terecht", "onterecht")
+
+HISTORY_COLUMNS = {
+    "signal_id": "VARCHAR PRIMARY KEY",
+    **RULE_HEAD,
+    "gemeente_code": "VARCHAR",
+    "aanbieder_agb": "VARCHAR",
+    "toewijzing_nummer": "VARCHAR",
+    "client_key": "VARCHAR",
+    **{
+        c: t
+        for c, t in RULE_COLUMNS.items()
+        if c not in ("gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn")
+    },
+    "peildatum": "DATE",  # of the last run that found the signal
+    "first_seen": "DATE",
+    "last_seen": "DATE",
+    "status": "VARCHAR",
+    "opgelost_op": "DATE",  # peildatum of the first run that no longer found it; null = current
+    "review_status": "VARCHAR",
+    "review_notitie": "VARCHAR",
+    "reviewer": "VARCHAR",
+    "review_op": "TIMESTAMP",
+}
 
 
 def ensure_history(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        """create table if not exists main.signal_history (
-            signal_id varchar primary key, rule_id varchar, first_seen date, last_seen date,
-            review_status varchar, review_notitie varchar, reviewer varchar)"""
-    )
+    """Create main.signal_history, or bring an older one up to HISTORY_COLUMNS."""
+    present = {
+        r[0]
+        for r in con.execute(
+            "select column_name from duckdb_columns() "
+            "where schema_name = 'main' and table_name = 'signal_history'"
+        ).fetchall()
+    }
+    if present and present >= set(HISTORY_COLUMNS):
+        return
+    if present:
+        con.execute("create or replace temp table _history_old as from main.signal_history")
+        con.execute("drop table main.signal_history")
+    cols = ", ".join(f"{c} {t}" for c, t in HISTORY_COLUMNS.items())
+    con.execute(f"create table main.signal_history ({cols})")
+    if present:
+        common = ", ".join(c for c in HISTORY_COLUMNS if c in present)
+        con.execute(f"insert into main.signal_history ({common}) select {common} from _history_old")
+        con.execute("drop table _history_old")
 
 
 def build_signals(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> int:
@@ -31,15 +75,21 @@ def build_signals(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> int:
     )
     con.execute(f"create or replace temp view signals_current as {union}")
     con.execute(f"create or replace table main.signals as {read_sql_file(SIGNALS_SQL).body}")
-    _update_history(con)
+    update_history(con)
     return scalar(con, "select count(*) from main.signals")
 
 
-def _update_history(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        """insert into main.signal_history (signal_id, rule_id, first_seen, last_seen)
-           select signal_id, rule_id, first_seen, last_seen from main.signals
-           on conflict (signal_id) do update set
-               first_seen = least(signal_history.first_seen, excluded.first_seen),
-               last_seen = greatest(signal_history.last_seen, excluded.last_seen)"""
-    )
+def update_history(con: duckdb.DuckDBPyConnection) -> None:
+    """Fold this run's main.signals into the history (signals no longer found: opgelost)."""
+    con.execute(f"create or replace temp table _history_new as {read_sql_file(HISTORY_SQL).body}")
+    con.execute("delete from main.signal_history")
+    con.execute("insert into main.signal_history by name from _history_new")
+    con.execute("drop table _history_new")
+
+
+def lifecycle_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Signals per status in the history (the current ones and those no longer found)."""
+    rows = con.execute(
+        "select status, count(*) from main.signal_history group by status order by status"
+    ).fetchall()
+    return {status: count for status, count in rows}
