@@ -9,6 +9,8 @@ import numpy as np
 import openpyxl
 import polars as pl
 import pytest
+from typer.testing import CliRunner
+
 from declaratiemonitor.cli_steekproef import steekproef_app
 from declaratiemonitor.lib.steekproef import (
     Parameters,
@@ -26,7 +28,6 @@ from declaratiemonitor.lib.steekproef import (
 )
 from declaratiemonitor.lib.steekproef.selection import allocate
 from declaratiemonitor.lib.steekproef.sizing import mus_sample_size_fraction, poisson_factor_exact
-from typer.testing import CliRunner
 
 FORMULA_KEY = '=HYPERLINK("http://x","klik")'
 BSN = "111222333"
@@ -564,6 +565,7 @@ def test_cli_population_errors(warehouse_file, tmp_path):
 
 def test_dagster_job_writes_the_excel_file(warehouse_file, tmp_path):
     from dagster_duckdb import DuckDBResource
+
     from declaratiemonitor.defs.resources import PipelineSettings
     from declaratiemonitor.defs.steekproef import steekproef_job
 
