@@ -4,36 +4,16 @@
 --   opgenomen ... kan de aanbieder tijdelijk geen inzet declareren"); RULES.md §5
 -- severity: midden
 -- version: 1
--- reads: models.declaraties_netto, staging.afwezigheden
--- reading: net claim lines whose soort is not bw (also lines of unknown products); absences with
---   reden ziekenhuis, ggz_opname or detentie match on bsn (terugkeer_beoogd and
---   andere_financiering do not matter). A day line is flagged when its day lies inside such an
---   absence. A period line only when every day of its period lies inside such absences: a line
+-- reads: models.afwezigheid_dagen
+-- reading: claimed days (models.afwezigheid_dagen) of net lines whose soort is not bw (also lines
+--   of unknown products) inside an opname absence (reden ziekenhuis, ggz_opname or detentie;
+--   terugkeer_beoogd and andere_financiering do not matter). A day line is flagged when its day
+--   lies inside such an absence. A period line only when every day of its period lies inside such absences: a line
 --   claimed per period does not tell on which days care was given, so a partial overlap is not a
 --   finding. impact = the whole amount of the flagged lines. One signal per toewijzing and
 --   calendar month of the claim lines; period_start = the first flagged day, period_end = the
 --   last; measured = flagged claim days. Evidence: referentie_nummers and afwezigheid_ids.
-with claim_lines as (
-    select * from models.declaraties_netto
-    where soort is distinct from 'bw'
-),
-
-absences as (
-    select * from staging.afwezigheden
-    where reden in ('ziekenhuis', 'ggz_opname', 'detentie')
-),
-
-overlapping_lines as (
-    select c.*
-    from claim_lines as c
-    semi join absences as a
-        on
-            c.bsn = a.bsn
-            and c.einddatum >= a.begindatum
-            and (a.einddatum is null or c.begindatum <= a.einddatum)
-),
-
-claim_days as (
+with absent_days as (
     select
         gemeente_code,
         aanbieder_agb,
@@ -42,22 +22,12 @@ claim_days as (
         referentie_nummer,
         maand,
         ingediend_bedrag_cents,
-        datediff('day', begindatum, einddatum) + 1 as claim_dagen,
-        cast(unnest(generate_series(begindatum, einddatum, interval 1 day)) as date) as dag
-    from overlapping_lines
-),
-
-absent_days as (
-    select
-        d.*,
-        list(a.afwezigheid_id) as afwezigheid_ids,
-        list(a.reden) as redenen
-    from claim_days as d
-    inner join absences as a
-        on
-            d.bsn = a.bsn
-            and d.dag >= a.begindatum
-            and (a.einddatum is null or d.dag <= a.einddatum)
+        claim_dagen,
+        dag,
+        list(afwezigheid_id) as afwezigheid_ids,
+        list(reden) as redenen
+    from models.afwezigheid_dagen
+    where soort is distinct from 'bw' and opname
     group by all
 ),
 

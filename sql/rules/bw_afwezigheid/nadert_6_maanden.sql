@@ -3,10 +3,10 @@
 -- source: seed 001 "Declareren bij tijdelijke afwezigheid Beschermd Wonen" (lines 179-185); RULES.md §5
 -- severity: laag
 -- version: 1
--- reads: staging.afwezigheden, models.toewijzingen, staging.regelparameters
--- reading: only allowed absences (reden ggz_opname or detentie, terugkeer_beoogd true,
---   andere_financiering not true): the others are never claimable, so there is no limit to warn
---   about. Signal when einddatum is null or >= peildatum and
+-- reads: models.afwezigheid_beoordeling, models.toewijzingen, staging.regelparameters
+-- reading: only declarabel absences (models.afwezigheid_beoordeling: reden ggz_opname or
+--   detentie, terugkeer_beoogd true, andere_financiering not true): the others are never
+--   claimable, so there is no limit to warn about. Signal when einddatum is null or >= peildatum and
 --   add_months(begindatum, nadert_maanden) <= peildatum < add_months(begindatum, max_maanden).
 --   Named allocation: every BW allocation of the client (match on bsn; soort bw, or category 15 at
 --   category level) that is in scope and still valid on peildatum (einddatum null or >= peildatum);
@@ -14,11 +14,9 @@
 --   begindatum, period_end = the last claimable day (limit - 1). measured = days away up to and
 --   including peildatum, threshold = days until the limit; not financial (impact 0).
 with absences as (
-    select * from staging.afwezigheden
+    select * from models.afwezigheid_beoordeling
     where
-        reden in ('ggz_opname', 'detentie')
-        and coalesce(terugkeer_beoogd, false)
-        and not coalesce(andere_financiering, false)
+        declarabel
         and (einddatum is null or einddatum >= getvariable('peildatum'))
 ),
 
