@@ -34,6 +34,8 @@ def landing_xml(
             "create or replace table landing.xml_afgewezen "
             "(tabel varchar, _bron varchar, _regel varchar, reden varchar)"
         )
+        ingest.ensure_meta(con)
+        _quarantine_whole_messages(con)
         if not xml_dir.is_dir():
             return dg.MaterializeResult(metadata={"dagster/row_count": 0, "map": "geen xml/"})
         from declaratiemonitor.lib.iwmo import read_xml_folder
@@ -45,10 +47,30 @@ def landing_xml(
         con.register("_xml_rejected", batch.rejected)
         con.execute("insert into landing.xml_afgewezen select * from _xml_rejected")
         con.unregister("_xml_rejected")
+        _quarantine_whole_messages(con)
     context.log.info(f"XML: {rows} rijen, {batch.rejected.num_rows} afgewezen")
     return dg.MaterializeResult(
         metadata={"dagster/row_count": rows, "afgewezen": batch.rejected.num_rows}
     )
+
+
+def _quarantine_whole_messages(con) -> None:
+    """Messages rejected as a whole (unsafe, not well-formed, wrong version or type) are not
+    rows of one table: they are quarantined and counted under the pseudo-table `xml`."""
+    con.execute("delete from staging.quarantine where tabel = 'xml'")
+    con.execute(
+        f"""insert into staging.quarantine
+            select 'xml', 'xml/' || _bron, _regel, reden, null from landing.xml_afgewezen
+            where tabel not in ({", ".join(f"'{t}'" for t in XML_TABLES)})"""
+    )
+    n = scalar(con, "select count(*) from staging.quarantine where tabel = 'xml'")
+    con.execute("delete from meta.tabel_tellingen where tabel = 'xml'")
+    if n:
+        con.execute(
+            "insert into meta.tabel_tellingen values ('xml', [], ?, 0, ?, "
+            "['berichten die als geheel zijn afgewezen'])",
+            [n, n],
+        )
 
 
 def _append_xml(con, name: str, rows: pa.Table) -> int:
