@@ -16,8 +16,9 @@ from declaratiemonitor.lib.fixtures import complete_rows
 runner = CliRunner()
 
 
-def write_csv(folder: Path, table: str, rows: list[dict], drop: tuple[str, ...] = (),
-              encoding: str = "utf-8") -> None:
+def write_csv(
+    folder: Path, table: str, rows: list[dict], drop: tuple[str, ...] = (), encoding: str = "utf-8"
+) -> None:
     columns = [c for c in TABLES[table].column_names if c not in drop]
     with (folder / f"{table}.csv").open("w", encoding=encoding, newline="") as f:
         writer = csv.DictWriter(f, columns, extrasaction="ignore")
@@ -31,14 +32,27 @@ def landing(tmp_path: Path) -> Path:
     folder = tmp_path / "landing"
     folder.mkdir()
     write_csv(folder, "toewijzingen", complete_rows("toewijzingen", [{}]))
-    write_csv(folder, "declaraties", complete_rows("declaraties", [
-        {"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}]))
+    write_csv(
+        folder,
+        "declaraties",
+        complete_rows("declaraties", [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}]),
+    )
     return folder
 
 
 def run(landing: Path, tmp_path: Path):
-    return runner.invoke(app, ["run", "--landing", str(landing), "--out", str(tmp_path / "out"),
-                               "--peildatum", "2026-03-01"])
+    return runner.invoke(
+        app,
+        [
+            "run",
+            "--landing",
+            str(landing),
+            "--out",
+            str(tmp_path / "out"),
+            "--peildatum",
+            "2026-03-01",
+        ],
+    )
 
 
 def quarantine(tmp_path: Path, table: str) -> pl.DataFrame:
@@ -72,8 +86,10 @@ def test_missing_column_names_file_and_column(landing: Path, tmp_path: Path) -> 
 
 
 def test_unreadable_date_goes_to_quarantine_with_line_and_column(landing, tmp_path) -> None:
-    rows = complete_rows("declaraties", [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"},
-                                         {"begindatum": "2026-01-01"}])
+    rows = complete_rows(
+        "declaraties",
+        [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}, {"begindatum": "2026-01-01"}],
+    )
     rows[1]["begindatum"] = "31-01-2026"
     write_csv(landing, "declaraties", rows)
     assert run(landing, tmp_path).exit_code == 0
@@ -94,17 +110,22 @@ def test_wrong_number_of_fields_is_quarantined_not_lost(landing, tmp_path) -> No
     assert t["gelezen"] == t["geland"] + t["quarantaine"] == 3
 
 
-@pytest.mark.parametrize(("column", "value", "reason"), [
-    ("bsn", "123456789", "elfproef"),
-    ("begindatum", "1900-01-01", "plausibele bereik"),
-    ("einddatum", "2999-12-31", "plausibele bereik"),
-    ("geleverd_volume", "0", "groter dan 0"),
-    ("geleverd_volume", "-3", "groter dan 0"),
-    ("debet_credit", "X", "onbekende code"),
-    ("eenheid", "99", "onbekende code"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("bsn", "123456789", "elfproef"),
+        ("begindatum", "1900-01-01", "plausibele bereik"),
+        ("einddatum", "2999-12-31", "plausibele bereik"),
+        ("geleverd_volume", "0", "groter dan 0"),
+        ("geleverd_volume", "-3", "groter dan 0"),
+        ("debet_credit", "X", "onbekende code"),
+        ("eenheid", "99", "onbekende code"),
+    ],
+)
 def test_bad_values_are_quarantined_with_a_reason(landing, tmp_path, column, value, reason):
-    rows = complete_rows("declaraties", [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}])
+    rows = complete_rows(
+        "declaraties", [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}]
+    )
     rows[0][column] = value
     write_csv(landing, "declaraties", rows)
     assert run(landing, tmp_path).exit_code == 0
@@ -114,8 +135,10 @@ def test_bad_values_are_quarantined_with_a_reason(landing, tmp_path, column, val
 
 
 def test_quarantine_never_shows_the_bsn(landing, tmp_path) -> None:
-    rows = complete_rows("declaraties", [{"begindatum": "2026-01-01", "geleverd_volume": 0},
-                                         {"begindatum": "2026-02-01"}])
+    rows = complete_rows(
+        "declaraties",
+        [{"begindatum": "2026-01-01", "geleverd_volume": 0}, {"begindatum": "2026-02-01"}],
+    )
     write_csv(landing, "declaraties", rows)
     assert run(landing, tmp_path).exit_code == 0
     text = quarantine(tmp_path, "declaraties").write_csv()
@@ -125,18 +148,36 @@ def test_quarantine_never_shows_the_bsn(landing, tmp_path) -> None:
 def test_latin1_csv_is_read_and_noted(landing, tmp_path) -> None:
     rows = complete_rows("toewijzingen", [{}])
     write_csv(landing, "toewijzingen", rows, encoding="latin-1")
-    write_csv(landing, "producten", [{
-        "gemeente_code": "1771", "product_categorie": "02", "product_code": "02B01",
-        "omschrijving": "Begeleiding één", "soort": "ib", "eenheid": "04",
-        "tarief_cents": "6000", "geldig_van": "2024-01-01"}], encoding="latin-1")
+    write_csv(
+        landing,
+        "producten",
+        [
+            {
+                "gemeente_code": "1771",
+                "product_categorie": "02",
+                "product_code": "02B01",
+                "omschrijving": "Begeleiding één",
+                "soort": "ib",
+                "eenheid": "04",
+                "tarief_cents": "6000",
+                "geldig_van": "2024-01-01",
+            }
+        ],
+        encoding="latin-1",
+    )
     assert run(landing, tmp_path).exit_code == 0
     notes = summary(tmp_path)["tabellen"]["producten"]["opmerkingen"]
     assert any("Latin-1" in n for n in notes)
 
 
 def test_formula_like_cells_stay_text(landing, tmp_path) -> None:
-    rows = complete_rows("declaraties", [{"begindatum": "2026-01-01", "declaratie_nummer": "=1+1"},
-                                         {"begindatum": "2026-02-01", "declaratie_nummer": "@SUM"}])
+    rows = complete_rows(
+        "declaraties",
+        [
+            {"begindatum": "2026-01-01", "declaratie_nummer": "=1+1"},
+            {"begindatum": "2026-02-01", "declaratie_nummer": "@SUM"},
+        ],
+    )
     write_csv(landing, "declaraties", rows)
     assert run(landing, tmp_path).exit_code == 0
     t = summary(tmp_path)["tabellen"]["declaraties"]
@@ -144,14 +185,25 @@ def test_formula_like_cells_stay_text(landing, tmp_path) -> None:
 
 
 def test_bad_peildatum_is_a_clear_error(landing, tmp_path) -> None:
-    result = runner.invoke(app, ["run", "--landing", str(landing), "--out", str(tmp_path / "o"),
-                                 "--peildatum", "23-11-2026"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--landing",
+            str(landing),
+            "--out",
+            str(tmp_path / "o"),
+            "--peildatum",
+            "23-11-2026",
+        ],
+    )
     assert result.exit_code == 2 and "peildatum" in result.output
 
 
 def test_missing_landing_folder(tmp_path) -> None:
-    result = runner.invoke(app, ["run", "--landing", str(tmp_path / "nope"), "--out",
-                                 str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["run", "--landing", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2 and "Landingsmap bestaat niet" in result.output
 
 
@@ -162,3 +214,18 @@ def test_no_usable_claims_is_a_clear_error(landing, tmp_path) -> None:
     assert result.exit_code == 2
     assert "Kwaliteitscontrole mislukt" in result.output and "declaraties" in result.output
     assert "Traceback" not in result.output
+
+
+def test_duplicate_rows(landing, tmp_path) -> None:
+    """A repeated contact is quarantined (it would count twice); a repeated claim line is kept
+    and flagged by integriteit.dubbele_declaratie, which is the municipality's business."""
+    contact = complete_rows("contactmomenten", [{"gepland_begin": "2026-01-05T10:00"}])
+    write_csv(landing, "contactmomenten", contact + contact)
+    claims = complete_rows("declaraties", [{"begindatum": "2026-01-01"}])
+    write_csv(landing, "declaraties", claims + claims)
+    assert run(landing, tmp_path).exit_code == 0
+    q = quarantine(tmp_path, "contactmomenten")
+    assert q["regel"].to_list() == ["3"] and "dubbele sleutel" in q["reden"][0]
+    signals = pl.read_parquet(tmp_path / "out" / "signals.parquet")
+    assert "integriteit.dubbele_declaratie" in set(signals["rule_id"])
+    assert summary(tmp_path)["tabellen"]["declaraties"]["geland"] == 2
