@@ -4,93 +4,45 @@
 --   §5.4.6 (lines 4798-4821, bands up to 40 km regular and 30 km wheelchair)
 -- severity: laag
 -- version: 1
--- reads: models.declaraties_netto, staging.reisafstanden, staging.vervoer_staffels,
---   staging.regelparameters
+-- reads: models.vervoer_ritten, staging.vervoer_staffels
 -- reading: RULES.md §4. No row in reisafstanden for the claim's bsn + aanbieder_agb, or an
---   effective distance (as in vervoer.staffel_te_hoog, rounded to whole km where
---   vervoer_km_afronden) that lies in no band of the staffel of the claimed product's rolstoel flag
---   valid on begindatum (in practice beyond the last band; also when the gemeente has no staffel).
---   Not financial (impact 0), because the gemeente has no tariff for the distance. One signal per
---   toewijzing and begindatum.
-with claim_lines as (
-    select * from models.declaraties_netto
-    where soort in ('vervoer', 'vervoer_rolstoel')
-),
-
-distances as (
-    select * from staging.reisafstanden
-    qualify row_number() over (partition by bsn, aanbieder_agb order by _volgnr desc) = 1
+--   effective distance (models.vervoer_ritten, as in vervoer.staffel_te_hoog) that lies in no band
+--   of the staffel of the claimed product's rolstoel flag valid on begindatum (in practice beyond
+--   the last band; also when the gemeente has no staffel). Not financial (impact 0), because the
+--   gemeente has no tariff for the distance. One signal per toewijzing and begindatum.
+with trips as (
+    select * from models.vervoer_ritten
 ),
 
 staffels as (
     select * from staging.vervoer_staffels
 ),
 
-parameters as (
-    select gemeente_code, max_km_passend, vervoer_km_afronden from staging.regelparameters
-),
-
-trips as (
-    select
-        c.gemeente_code,
-        c.aanbieder_agb,
-        c.toewijzing_nummer,
-        c.bsn,
-        c.begindatum,
-        c.einddatum,
-        c._volgnr,
-        c.referentie_nummer,
-        c.product_code,
-        c.geleverd_volume,
-        c.ingediend_bedrag_cents,
-        c.soort = 'vervoer_rolstoel' as rolstoel_product,
-        d.bsn is not null as afstand_bekend,
-        d.enkele_reis_km,
-        if(p.vervoer_km_afronden, round_half_up(d.enkele_reis_km), d.enkele_reis_km) as km_reis,
-        if(
-            p.vervoer_km_afronden,
-            round_half_up(d.km_dichtstbijzijnde_passende_locatie),
-            d.km_dichtstbijzijnde_passende_locatie
-        ) as km_alternatief,
-        p.max_km_passend
-    from claim_lines as c
-    left join distances as d using (bsn, aanbieder_agb)
-    inner join parameters as p using (gemeente_code)
-),
-
-effective as (
-    select
-        *,
-        if(
-            coalesce(km_reis > max_km_passend and km_alternatief < km_reis, false),
-            km_alternatief,
-            km_reis
-        ) as km_effectief
-    from trips
+outside_lines as (
+    select * from trips
+    where not afstand_bekend or correct_van is null
 ),
 
 last_band as (
     select
-        e._volgnr,
-        max(s.km_tot) as staffel_tot,
-        bool_or(e.km_effectief >= s.km_van and e.km_effectief < s.km_tot) as in_staffel
-    from effective as e
+        o._volgnr,
+        max(s.km_tot) as staffel_tot
+    from outside_lines as o
     left join staffels as s
         on
-            e.gemeente_code = s.gemeente_code
-            and s.rolstoel = e.rolstoel_product
-            and e.begindatum >= s.geldig_van
-            and (s.geldig_tot is null or e.begindatum <= s.geldig_tot)
-    group by e._volgnr
+            o.gemeente_code = s.gemeente_code
+            and s.rolstoel = o.rolstoel_product
+            and o.begindatum >= s.geldig_van
+            and (s.geldig_tot is null or o.begindatum <= s.geldig_tot)
+    group by o._volgnr
 ),
 
 outside as (
     select
-        e.*,
+        o.*,
         b.staffel_tot
-    from effective as e
+    from outside_lines as o
     inner join last_band as b using (_volgnr)
-    where not e.afstand_bekend or not coalesce(b.in_staffel, false)
 ),
 
 findings as (

@@ -5,7 +5,7 @@
 --   Dagbesteding (lines 5436-5438: "2 vervoersbewegingen per bezoek ... (heen en terug)")
 -- severity: hoog
 -- version: 1
--- reads: models.declaraties_netto
+-- reads: models.vervoer_ritten, models.vervoer_ritten_per_toewijzing
 -- reading: RULES.md §4, per client (bsn) over all providers and allocations. Day lines, the trips
 --   of all the client's transport day lines on one day above 1; each allocation with a day line
 --   that day gets a signal keyed on the day. Period lines, per client and period
@@ -15,13 +15,12 @@
 --   are shared over the allocations pro rata, impact = the allocation's amount x excess / trips.
 --   Whether the trips had dagbesteding is vervoer.zonder_dagbesteding. Should a toewijzing get both
 --   kinds of signal on one date, the larger impact is kept.
-with claim_lines as (
-    select * from models.declaraties_netto
+with transport as (
+    select * from models.vervoer_ritten
 ),
 
-transport as (
-    select * from claim_lines
-    where soort in ('vervoer', 'vervoer_rolstoel')
+allocation_transport as (
+    select * from models.vervoer_ritten_per_toewijzing
 ),
 
 allocation_days as (
@@ -31,11 +30,10 @@ allocation_days as (
         toewijzing_nummer,
         bsn,
         begindatum as dag,
-        sum(geleverd_volume) as ritten,
-        sum(ingediend_bedrag_cents) as bedrag_cents
-    from transport
+        ritten,
+        bedrag_cents
+    from allocation_transport
     where is_dag
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
 ),
 
 client_days as (
@@ -76,14 +74,13 @@ day_signals as (
 ),
 
 client_periods as (
-    select
+    select distinct
         bsn,
         begindatum,
         einddatum,
-        sum(geleverd_volume) as ritten
-    from transport
+        ritten_client as ritten
+    from allocation_transport
     where not is_dag
-    group by bsn, begindatum, einddatum
 ),
 
 period_totals as (
@@ -105,18 +102,8 @@ period_totals as (
 ),
 
 allocation_periods as (
-    select
-        gemeente_code,
-        aanbieder_agb,
-        toewijzing_nummer,
-        bsn,
-        begindatum,
-        einddatum,
-        sum(ingediend_bedrag_cents) as bedrag_cents,
-        list(referentie_nummer order by referentie_nummer) as evidence
-    from transport
+    select * from allocation_transport
     where not is_dag
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
 ),
 
 period_signals as (

@@ -4,22 +4,17 @@
 --   4798-4821); seed 001 "Vervoer van en naar dagbesteding" (Vervoer Rolstoel, lines 140-152)
 -- severity: midden
 -- version: 1
--- reads: models.declaraties_netto, staging.reisafstanden, staging.vervoer_staffels
+-- reads: models.vervoer_ritten, staging.vervoer_staffels
 -- reading: RULES.md §4. A claim of a product with soort vervoer_rolstoel while reisafstanden
---   (joined on the claim's bsn + aanbieder_agb; the last row delivered counts) has rolstoel =
---   false. No reisafstand is vervoer.buiten_staffel, not this rule. impact = (staffel tariff of the
---   claimed wheelchair product - tariff of the regular band that contains the claimed band's
---   km_van, valid on begindatum) x trips, never negative; the distance band itself is
---   vervoer.staffel_te_hoog's business. One signal per toewijzing and begindatum (day lines: the
---   day; period lines: their begindatum).
-with claim_lines as (
-    select * from models.declaraties_netto
-    where soort = 'vervoer_rolstoel'
-),
-
-distances as (
-    select * from staging.reisafstanden
-    qualify row_number() over (partition by bsn, aanbieder_agb order by _volgnr desc) = 1
+--   (models.vervoer_ritten: joined on the claim's bsn + aanbieder_agb; the last row delivered
+--   counts) has rolstoel = false. No reisafstand is vervoer.buiten_staffel, not this rule. impact =
+--   (staffel tariff of the claimed wheelchair product - tariff of the regular band that contains
+--   the claimed band's km_van, valid on begindatum) x trips, never negative; the distance band
+--   itself is vervoer.staffel_te_hoog's business. One signal per toewijzing and begindatum (day
+--   lines: the day; period lines: their begindatum).
+with trips as (
+    select * from models.vervoer_ritten
+    where rolstoel_product and afstand_bekend and not rolstoel_client
 ),
 
 staffels as (
@@ -28,29 +23,18 @@ staffels as (
 
 wheelchair_trips as (
     select
-        c.*,
-        s.km_van,
-        s.km_tot,
-        s.tarief_cents as rolstoel_tarief,
+        t.*,
         r.product_code as regulier_code,
         r.tarief_cents as regulier_tarief
-    from claim_lines as c
-    inner join distances as d using (bsn, aanbieder_agb)
-    left join staffels as s
-        on
-            c.gemeente_code = s.gemeente_code
-            and c.product_code = s.product_code
-            and c.begindatum >= s.geldig_van
-            and (s.geldig_tot is null or c.begindatum <= s.geldig_tot)
+    from trips as t
     left join staffels as r
         on
-            c.gemeente_code = r.gemeente_code
+            t.gemeente_code = r.gemeente_code
             and not r.rolstoel
-            and c.begindatum >= r.geldig_van
-            and (r.geldig_tot is null or c.begindatum <= r.geldig_tot)
-            and s.km_van >= r.km_van
-            and s.km_van < r.km_tot
-    where not d.rolstoel
+            and t.begindatum >= r.geldig_van
+            and (r.geldig_tot is null or t.begindatum <= r.geldig_tot)
+            and t.claimed_van >= r.km_van
+            and t.claimed_van < r.km_tot
 ),
 
 findings as (
@@ -63,13 +47,14 @@ findings as (
         max(einddatum) as period_end,
         string_agg(
             distinct product_code || coalesce(
-                ', staffel ' || fmt_num(km_van, 0) || '–' || fmt_num(km_tot, 0) || ' km', ''
+                ', staffel ' || fmt_num(claimed_van, 0) || '–' || fmt_num(claimed_tot, 0)
+                || ' km', ''
             ), '; '
         ) as gedeclareerd,
         string_agg(distinct regulier_code, ', ') as regulier_codes,
         sum(geleverd_volume) as ritten,
         sum(
-            greatest(coalesce(rolstoel_tarief - regulier_tarief, 0), 0) * geleverd_volume
+            greatest(coalesce(claimed_tarief - regulier_tarief, 0), 0) * geleverd_volume
         ) as impact_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from wheelchair_trips

@@ -5,7 +5,7 @@
 --   §5.4.3 (lines 4722-4729), productkaart Vervoer Dagbesteding (lines 5436-5446)
 -- severity: hoog
 -- version: 1
--- reads: models.declaraties_netto
+-- reads: models.declaraties_netto, models.vervoer_ritten_per_toewijzing
 -- reading: RULES.md §4. Dagbesteding = net claim lines of soort dagbesteding of the same bsn (any
 --   provider or allocation). A transport day line is flagged when no dagbesteding line (day line,
 --   or period line whose period contains the day) covers that day; impact = its amount. Transport
@@ -22,8 +22,7 @@ with claim_lines as (
 ),
 
 transport as (
-    select * from claim_lines
-    where soort in ('vervoer', 'vervoer_rolstoel')
+    select * from models.vervoer_ritten_per_toewijzing
 ),
 
 dagbesteding as (
@@ -39,12 +38,11 @@ transport_days as (
         toewijzing_nummer,
         bsn,
         begindatum as dag,
-        sum(geleverd_volume) as ritten,
-        sum(ingediend_bedrag_cents) as bedrag_cents,
-        list(referentie_nummer order by referentie_nummer) as evidence
+        ritten,
+        bedrag_cents,
+        evidence
     from transport
     where is_dag
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
 ),
 
 day_findings as (
@@ -62,14 +60,13 @@ covered_transport_days as (
 ),
 
 transport_periods as (
-    select
+    select distinct
         bsn,
         begindatum,
         einddatum,
-        sum(geleverd_volume) as ritten
+        ritten_client as ritten
     from transport
     where not is_dag
-    group by bsn, begindatum, einddatum
 ),
 
 db_day_line_days as (
@@ -141,18 +138,8 @@ period_excess as (
 ),
 
 allocation_periods as (
-    select
-        gemeente_code,
-        aanbieder_agb,
-        toewijzing_nummer,
-        bsn,
-        begindatum,
-        einddatum,
-        sum(ingediend_bedrag_cents) as bedrag_cents,
-        list(referentie_nummer order by referentie_nummer) as evidence
-    from transport
+    select * from transport
     where not is_dag
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
 ),
 
 day_signals as (
