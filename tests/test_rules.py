@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from declaratiemonitor.lib.local_run import run_rule_on, stage_given
+from declaratiemonitor.lib.sql_header import read_sql_file
 from declaratiemonitor.paths import RULES_DIR
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -52,6 +53,7 @@ def test_rule_case(path: Path, case: dict) -> None:
         case.get("given", {}),
         date.fromisoformat(str(case["peildatum"])),
         case.get("parameters"),
+        reads=read_sql_file(rule_file).reads,  # only the models the rule declares it reads
     )
     quarantined = con.sql("select tabel, _regel, reden from staging.quarantine").fetchall()
     assert not quarantined, f"given rows were quarantined: {quarantined}"

@@ -28,6 +28,7 @@ def stage_given(
     given: dict[str, list[dict]],
     peildatum: date,
     parameters: dict | None = None,
+    reads: list[str] | None = None,
 ) -> None:
     """Load given rows (completed with defaults) through the pipeline's own staging steps."""
     prepare(con, peildatum)
@@ -46,8 +47,26 @@ def stage_given(
     ingest.keep_latest_allocation(con)
     ingest.build_parameters(con, None, parameters)
     ingest.set_run_context(con, peildatum)
-    for path in model_files():
+    for path in models_for(reads):
         run_model(con, read_sql_file(path))
+
+
+def models_for(reads: list[str] | None) -> list:
+    """The model files that tables in `reads` need, directly or through other models, in
+    dependency order; all models when `reads` is None."""
+    ordered = model_files()
+    if reads is None:
+        return ordered
+    by_name = {p.stem: read_sql_file(p) for p in ordered}
+    needed: set[str] = set()
+    todo = [r.split(".", 1)[1] for r in reads if r.startswith("models.")]
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in by_name:
+            continue
+        needed.add(name)
+        todo += [r.split(".", 1)[1] for r in by_name[name].reads if r.startswith("models.")]
+    return [p for p in ordered if p.stem in needed]
 
 
 def _append(con, name: str, rows: list[dict], tariffs) -> None:
