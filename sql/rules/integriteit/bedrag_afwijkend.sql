@@ -4,7 +4,7 @@
 --   bij minuten: uurtarief × volume / 60, afgerond op centen); RULES.md §7
 -- severity: midden
 -- version: 1
--- reads: models.declaraties_netto, models.toewijzingen
+-- reads: models.integriteit_regels
 -- reading: net (uncredited) debit lines, not in unit 83 (euro's), whose ingediend_bedrag differs
 --   from geleverd_volume × product_tarief (the claim's own tariff; minutes: tariff per hour ×
 --   volume / 60, rounded half up). Whether that tariff is the contract tariff is
@@ -12,23 +12,9 @@
 --   Interaction (one signal per problem): not for claims without a usable allocation (unknown,
 --   deleted or another product: the whole amount is already flagged there); independent of the
 --   period, unit and zorgmelding checks. One signal per toewijzing, client and claim begindatum.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-usable as (
-    select c.*
-    from claim_lines as c
-    inner join allocations as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
-    where
-        coalesce(a.reden_wijziging, '') <> '13'
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
+with usable as (
+    select * from models.integriteit_regels
+    where koppeling = 'bruikbaar'
 ),
 
 computed as (

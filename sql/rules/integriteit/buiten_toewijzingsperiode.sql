@@ -4,7 +4,7 @@
 --   toewijzing, indien gevuld); RULES.md §7
 -- severity: hoog
 -- version: 1
--- reads: models.declaraties_netto, models.toewijzingen
+-- reads: models.integriteit_regels
 -- reading: net (uncredited) debit lines with begindatum before the allocation's ingangsdatum or
 --   einddatum after its einddatum; an open-ended allocation has no end limit (TR308: "indien
 --   die gevuld is"). measured = claim
@@ -15,34 +15,19 @@
 --   voor_start_zorg / na_stop_zorg signal (same problem). Unit, amount, tariff, month-boundary
 --   and duplicate checks are separate problems and still apply. One signal per toewijzing,
 --   client and claim begindatum.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-measured_lines as (
+with measured_lines as (
     select
-        c.*,
-        a.ingangsdatum,
-        a.einddatum as toewijzing_einddatum,
-        datediff('day', c.begindatum, c.einddatum) + 1 as claim_dagen,
+        *,
+        datediff('day', begindatum, einddatum) + 1 as claim_dagen,
         greatest(0, least(
-            datediff('day', c.begindatum, c.einddatum) + 1,
-            datediff('day', c.begindatum, a.ingangsdatum)
-        )) + if(a.einddatum is null, 0, greatest(0, least(
-            datediff('day', c.begindatum, c.einddatum) + 1,
-            datediff('day', a.einddatum, c.einddatum)
+            datediff('day', begindatum, einddatum) + 1,
+            datediff('day', begindatum, ingangsdatum)
+        )) + if(toewijzing_einddatum is null, 0, greatest(0, least(
+            datediff('day', begindatum, einddatum) + 1,
+            datediff('day', toewijzing_einddatum, einddatum)
         ))) as dagen_buiten
-    from claim_lines as c
-    inner join allocations as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
-    where
-        coalesce(a.reden_wijziging, '') <> '13'
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
+    from models.integriteit_regels
+    where koppeling = 'bruikbaar'
 ),
 
 flagged as (

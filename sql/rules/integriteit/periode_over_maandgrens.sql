@@ -4,29 +4,15 @@
 --   jaar als de Begindatum); RULES.md §7
 -- severity: laag
 -- version: 1
--- reads: models.declaraties_netto, models.toewijzingen
+-- reads: models.integriteit_regels
 -- reading: net (uncredited) debit lines whose begindatum and einddatum lie in different calendar
 --   months. Not financial: impact 0; measured = calendar months touched, threshold 1. Such a line
 --   counts in the month of its begindatum for the other rules. Interaction (one signal per
 --   problem): not for claims without a usable allocation (unknown, deleted or another product);
 --   independent of the other checks. One signal per toewijzing, client and claim begindatum.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-usable as (
-    select c.*
-    from claim_lines as c
-    inner join allocations as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
-    where
-        coalesce(a.reden_wijziging, '') <> '13'
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
+with usable as (
+    select * from models.integriteit_regels
+    where koppeling = 'bruikbaar'
 ),
 
 flagged as (

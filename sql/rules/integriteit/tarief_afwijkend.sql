@@ -4,7 +4,7 @@
 --   RULES.md §7 en Conventions (Tariffs)
 -- severity: midden
 -- version: 1
--- reads: models.declaraties_netto, models.toewijzingen
+-- reads: models.integriteit_regels
 -- reading: net (uncredited) debit lines whose product_tarief differs from the contract tariff
 --   (producten row of the claim's gemeente and product valid on begindatum; per hour for time
 --   products, also when claimed in minutes). Lines whose product has no contract tariff on that
@@ -14,23 +14,9 @@
 --   independent of bedrag_afwijkend (that checks the arithmetic with the claim's own tariff).
 --   One signal per toewijzing, client and claim begindatum; measured / threshold are the
 --   claimed and contract tariff of its most deviating line.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-usable as (
-    select c.*
-    from claim_lines as c
-    inner join allocations as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
-    where
-        coalesce(a.reden_wijziging, '') <> '13'
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
+with usable as (
+    select * from models.integriteit_regels
+    where koppeling = 'bruikbaar'
 ),
 
 flagged as (

@@ -4,7 +4,7 @@
 --   ToewijzingNummer); seed 002 (aanbieder verstuurt een 305 bij start ondersteuning); RULES.md §7
 -- severity: hoog
 -- version: 1
--- reads: models.declaraties_netto, models.toewijzingen, staging.zorgmeldingen
+-- reads: models.integriteit_zorgperiodes
 -- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + bsn. A net
 --   (uncredited) debit line is flagged when its whole period ends before the first reported start
 --   (einddatum < earliest 305 datum; the start day itself is claimable). A period that only
@@ -15,52 +15,14 @@
 --   have the claimed product, and only for claims inside the allocation's validity (else
 --   buiten_toewijzingsperiode); independent of unit, amount and tariff. One signal per
 --   toewijzing, client and claim begindatum.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-reports as (
-    select * from staging.zorgmeldingen
-),
-
-first_start as (
-    select toewijzing_nummer, aanbieder_agb, bsn, min(datum) as start_datum
-    from reports
-    where soort = 'start'
-    group by toewijzing_nummer, aanbieder_agb, bsn
-),
-
-eligible as (
-    select c.*
-    from claim_lines as c
-    inner join allocations as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
-    where
-        coalesce(a.reden_wijziging, '') <> '13'
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.einddatum <= a.einddatum)
-),
-
-flagged as (
+with flagged as (
     select
-        c.*,
-        s.start_datum,
-        datediff('day', c.einddatum, s.start_datum) as dagen_voor_start,
-        c.referentie_nummer || ' (' || fmt_eur(c.ingediend_bedrag_cents) || ', '
-        || if(
-            c.begindatum = c.einddatum,
-            fmt_datum(c.begindatum),
-            fmt_datum(c.begindatum) || ' t/m ' || fmt_datum(c.einddatum)
-        ) || ')' as regel
-    from eligible as c
-    inner join first_start as s using (toewijzing_nummer, aanbieder_agb, bsn)
-    where c.einddatum < s.start_datum
+        *,
+        datediff('day', einddatum, start_datum) as dagen_voor_start,
+        referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', ' || periode_tekst
+        || ')' as regel
+    from models.integriteit_zorgperiodes
+    where einddatum < start_datum
 )
 
 select

@@ -4,14 +4,13 @@
 --   uitnutting per indicatie meten); RULES.md §1 and Conventions
 -- severity: laag
 -- version: 1
--- reads: models.toewijzingen, models.declaraties_netto, staging.regelparameters
--- reading: allocations in scope with an allocated total > 0; counted claims as in
---   uitnutting.overschrijding (same product or category, compatible unit, begindatum inside the
---   validity; time in minutes; a budget compares net ingediend_bedrag_cents with budget_cents).
---   u = claimed / allocated total, f from models.toewijzingen (open-ended: f = 1 over the total
---   up to peildatum; an allocation that has ended keeps f = 1). Signal when f >= 0.5 and
---   u / f < onderbenutting_drempel (rounded to 9 decimals: exactly 0.80 is not flagged), also
---   when nothing at all was claimed. One signal per allocation, period = the validity,
+-- reads: models.toewijzingen, models.uitnutting_claims, staging.regelparameters
+-- reading: allocations in scope with an allocated total > 0; counted claims from
+--   models.uitnutting_claims (time in minutes; a budget compares net ingediend_bedrag_cents with
+--   budget_cents). u = claimed / allocated total, f from models.toewijzingen (open-ended: f = 1
+--   over the total up to peildatum; an allocation that has ended keeps f = 1). Signal when f >=
+--   0.5 and u / f < onderbenutting_drempel (rounded to 9 decimals: exactly 0.80 is not flagged),
+--   also when nothing at all was claimed. One signal per allocation, period = the validity,
 --   measured = u / f, threshold = onderbenutting_drempel, impact 0 (money not spent is no loss).
 --   Interaction: never together with uitnutting.prognose (u / f >= 1.20) or
 --   uitnutting.overschrijding (u > 1); no calendar-year variant (RULES.md gives none).
@@ -20,30 +19,12 @@ with allocations as (
     where in_scope
 ),
 
-claim_lines as (
-    select * from models.declaraties_netto
-),
-
 parameters as (
     select gemeente_code, onderbenutting_drempel from staging.regelparameters
 ),
 
 counted as (
-    select
-        a.gemeente_code,
-        a.toewijzing_nummer,
-        c.referentie_nummer,
-        c.begindatum,
-        if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid
-    from allocations as a
-    inner join claim_lines as c
-        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
-    where
-        c.eenheid_compatibel
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code = a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.begindatum <= a.einddatum)
+    select * from models.uitnutting_claims
 ),
 
 totals as (

@@ -5,60 +5,28 @@
 --   wordt niet overschreden); RULES.md §1 and Conventions (Allocated total, Units, Net claims)
 -- severity: hoog
 -- version: 1
--- reads: models.toewijzingen, models.declaraties_netto
--- reading: allocations in scope (not reden 13, started by peildatum). Counted claims: net lines
---   of the allocation (gemeente + number) with its product (a category-level allocation takes
---   any product of its category), a compatible unit, and begindatum inside the validity (lines
---   outside it, with another product or an incompatible unit are integriteit findings and left
---   out). Time in minutes; budget allocations (volume null) compare net ingediend_bedrag_cents
---   with budget_cents. Signal when claimed > allocated total (exactly equal is fine). The excess
---   is assigned to the lines that crossed the total (running sum by begindatum, then
---   referentie_nummer); evidence = those lines; impact = their excess part × each line's
---   contract tariff (per hour for time; the claimed tariff when no contract tariff is known),
---   or the excess eurocents for a budget. One signal per allocation, period = its validity
---   (open-ended: to peildatum). Interaction: an allocation over its total gets no
---   uitnutting.prognose (that needs u < 1); uitnutting.periode_overschrijding is a separate
---   (monthly) finding and may fire as well.
+-- reads: models.toewijzingen, models.uitnutting_claims
+-- reading: allocations in scope; counted claims from models.uitnutting_claims (time in minutes;
+--   budget allocations compare net ingediend_bedrag_cents with budget_cents). Signal when claimed
+--   > allocated total (exactly equal is fine). The excess is assigned to the lines that crossed
+--   the total (running sum by begindatum, then referentie_nummer); evidence = those lines; impact
+--   = their excess part × each line's contract tariff (per hour for time; the claimed tariff when
+--   no contract tariff is known), or the excess eurocents for a budget. One signal per allocation,
+--   period = its validity (open-ended: to peildatum). Interaction: an allocation over its total
+--   gets no uitnutting.prognose (that needs u < 1); uitnutting.periode_overschrijding is a
+--   separate (monthly) finding and may fire as well.
 with allocations as (
     select * from models.toewijzingen
     where in_scope
 ),
 
-claim_lines as (
-    select * from models.declaraties_netto
-),
-
 counted as (
-    select
-        a.gemeente_code,
-        a.toewijzing_nummer,
-        c.referentie_nummer,
-        c.begindatum,
-        if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid,
-        case
-            when a.volume is null then 1.0
-            when a.is_tijd then coalesce(c.contract_tarief_cents, c.product_tarief_cents) / 60.0
-            else coalesce(c.contract_tarief_cents, c.product_tarief_cents)
-        end as cent_per_eenheid
-    from allocations as a
-    inner join claim_lines as c
-        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
-    where
-        c.eenheid_compatibel
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code = a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.begindatum <= a.einddatum)
+    select * from models.uitnutting_claims
 ),
 
-running as (
+with_total as (
     select
         c.*,
-        sum(c.hoeveelheid) over (
-            partition by c.gemeente_code, c.toewijzing_nummer
-            order by c.begindatum, c.referentie_nummer
-            rows between unbounded preceding and current row
-        ) as cumulatief,
         if(a.volume is null, a.budget_cents, a.toegewezen_totaal) as toegewezen
     from counted as c
     inner join allocations as a using (gemeente_code, toewijzing_nummer)
@@ -75,7 +43,7 @@ per_allocation as (
         ) as impact,
         list(referentie_nummer order by begindatum, referentie_nummer)
             filter (where cumulatief > toegewezen) as regels
-    from running
+    from with_total
     group by gemeente_code, toewijzing_nummer
 ),
 

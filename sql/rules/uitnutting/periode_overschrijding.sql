@@ -5,48 +5,28 @@
 --   belongs to the month of its begindatum)
 -- severity: midden
 -- version: 1
--- reads: models.toewijzingen, models.declaraties_netto
+-- reads: models.toewijzingen, models.uitnutting_claims
 -- reading: allocations in scope with frequentie 1 (dag), 2 (week) or 4 (maand) and a volume
---   (budget allocations have no per-period volume). Counted claims as in uitnutting.overschrijding
---   (same product or any product of the category for a category-level allocation, compatible
---   unit, begindatum inside the validity), time in minutes. Per calendar month of begindatum the
---   maximum is taken over the month ∩ validity, where an open-ended allocation has no end here
---   (the peildatum end is for fractions only): week = volume × ISO weeks that this span touches
---   (a week shared by two months counts in both), month = volume (also for a partial month),
---   day = volume × days of the span. Signal when claimed > maximum (equal is fine); one signal
---   per allocation and month, period = the calendar month. The excess is assigned to the lines
---   that crossed the maximum (running sum by begindatum, then referentie_nummer): evidence =
---   those lines, impact = their excess part × each line's contract tariff (per hour for time).
---   Interaction: independent of uitnutting.overschrijding (a monthly cap is another finding than
---   the total); both may fire for the same claims.
+--   (budget allocations have no per-period volume). Counted claims from models.uitnutting_claims
+--   (time in minutes). Per calendar month of begindatum the maximum is taken over the month ∩
+--   validity, where an open-ended allocation has no end here (the peildatum end is for fractions
+--   only): week = volume × ISO weeks that this span touches (a week shared by two months counts in
+--   both), month = volume (also for a partial month), day = volume × days of the span. Signal when
+--   claimed > maximum (equal is fine); one signal per allocation and month, period = the calendar
+--   month. The excess is assigned to the lines that crossed the maximum (running sum by
+--   begindatum, then referentie_nummer): evidence = those lines, impact = their excess part × each
+--   line's contract tariff (per hour for time). Interaction: independent of
+--   uitnutting.overschrijding (a monthly cap is another finding than the total); both may fire for
+--   the same claims.
 with allocations as (
     select * from models.toewijzingen
     where in_scope and frequentie in ('1', '2', '4') and volume is not null
 ),
 
-claim_lines as (
-    select * from models.declaraties_netto
-),
-
 counted as (
-    select
-        a.gemeente_code,
-        a.toewijzing_nummer,
-        c.maand,
-        c.referentie_nummer,
-        c.begindatum,
-        c.volume_vergelijkbaar as hoeveelheid,
-        coalesce(c.contract_tarief_cents, c.product_tarief_cents)
-        / if(a.is_tijd, 60.0, 1.0) as cent_per_eenheid
-    from allocations as a
-    inner join claim_lines as c
-        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
-    where
-        c.eenheid_compatibel
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code = a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.begindatum <= a.einddatum)
+    select c.*
+    from models.uitnutting_claims as c
+    semi join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
 month_spans as (
@@ -74,16 +54,11 @@ month_limits as (
     inner join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
-running as (
+limited as (
     select
         c.*,
         m.maximum,
-        m.perioden,
-        sum(c.hoeveelheid) over (
-            partition by c.gemeente_code, c.toewijzing_nummer, c.maand
-            order by c.begindatum, c.referentie_nummer
-            rows between unbounded preceding and current row
-        ) as cumulatief
+        m.perioden
     from counted as c
     inner join month_limits as m using (gemeente_code, toewijzing_nummer, maand)
 ),
@@ -96,10 +71,12 @@ per_month as (
         any_value(maximum) as maximum,
         any_value(perioden) as perioden,
         sum(hoeveelheid) as gedeclareerd,
-        sum(least(hoeveelheid, greatest(cumulatief - maximum, 0)) * cent_per_eenheid) as impact,
+        sum(
+            least(hoeveelheid, greatest(cumulatief_maand - maximum, 0)) * cent_per_eenheid
+        ) as impact,
         list(referentie_nummer order by begindatum, referentie_nummer)
-            filter (where cumulatief > maximum) as regels
-    from running
+            filter (where cumulatief_maand > maximum) as regels
+    from limited
     group by gemeente_code, toewijzing_nummer, maand
 ),
 

@@ -5,31 +5,26 @@
 --   RULES.md §1 and Conventions
 -- severity: midden
 -- version: 1
--- reads: models.toewijzingen, models.declaraties_netto, staging.regelparameters
--- reading: allocations in scope; counted claims as in uitnutting.overschrijding (same product or
---   category, compatible unit, begindatum inside the validity; time in minutes; a budget
---   compares net ingediend_bedrag_cents with budget_cents). Over the validity: u = claimed /
---   allocated total, f from models.toewijzingen (open-ended: f = 1, so never); signal when
---   f >= min_verstreken, u < 1 and u / f >= prognose_drempel (compared after rounding to 9
---   decimals, so a ratio of exactly 1.2 counts); period = the validity, measured = u / f,
---   threshold = prognose_drempel. Projected depletion date = segment start +
---   floor(allocated / (claimed per elapsed day)) days (the day on which the allocation runs out).
---   Calendar-year variant: for the year of peildatum when the validity started in an earlier
---   year and still runs in it: segment = validity ∩ that year, share = total × segment days /
---   validity days, claims with begindatum in the segment, f = elapsed segment days / segment
---   days, the same three conditions; period = the calendar year (1 January - 31 December). In
---   the validity's first year the year segment starts at ingangsdatum and holds every claim so
---   far, so its u / f equals the validity's: the same finding, reported once (whole validity).
---   Interaction: an allocation already at or over its total (u >= 1) gets no prognose, neither
---   for the validity nor for the year (uitnutting.overschrijding tells when it is over);
---   uitnutting.onderbenutting needs u / f < 0.80, so it never coincides.
+-- reads: models.toewijzingen, models.uitnutting_claims, staging.regelparameters
+-- reading: allocations in scope; counted claims from models.uitnutting_claims (time in minutes; a
+--   budget compares net ingediend_bedrag_cents with budget_cents). Over the validity: u = claimed
+--   / allocated total, f from models.toewijzingen (open-ended: f = 1, so never); signal when f >=
+--   min_verstreken, u < 1 and u / f >= prognose_drempel (compared after rounding to 9 decimals, so
+--   a ratio of exactly 1.2 counts); period = the validity, measured = u / f, threshold =
+--   prognose_drempel. Projected depletion date = segment start + floor(allocated / (claimed per
+--   elapsed day)) days (the day on which the allocation runs out). Calendar-year variant: for the
+--   year of peildatum when the validity started in an earlier year and still runs in it: segment =
+--   validity ∩ that year, share = total × segment days / validity days, claims with begindatum in
+--   the segment, f = elapsed segment days / segment days, the same three conditions; period = the
+--   calendar year (1 January - 31 December). In the validity's first year the year segment starts
+--   at ingangsdatum and holds every claim so far, so its u / f equals the validity's: the same
+--   finding, reported once (whole validity). Interaction: an allocation already at or over its
+--   total (u >= 1) gets no prognose, neither for the validity nor for the year
+--   (uitnutting.overschrijding tells when it is over); uitnutting.onderbenutting needs u / f <
+--   0.80, so it never coincides.
 with allocations as (
     select * from models.toewijzingen
     where in_scope
-),
-
-claim_lines as (
-    select * from models.declaraties_netto
 ),
 
 parameters as (
@@ -37,21 +32,7 @@ parameters as (
 ),
 
 counted as (
-    select
-        a.gemeente_code,
-        a.toewijzing_nummer,
-        c.referentie_nummer,
-        c.begindatum,
-        if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid
-    from allocations as a
-    inner join claim_lines as c
-        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
-    where
-        c.eenheid_compatibel
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code = a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.begindatum <= a.einddatum)
+    select * from models.uitnutting_claims
 ),
 
 totals as (
