@@ -8,10 +8,22 @@ with claim_lines as (
     select * from staging.declaraties
 ),
 
+credit_lines as (
+    select * from claim_lines
+    where debet_credit = 'C'
+),
+
+-- only the debits that some credit names: a semi join on the (few) credits instead of a
+-- distinct over every debit line (at 10 M lines that aggregate held 4 GB)
 debits as (
-    select distinct gemeente_code, aanbieder_agb, referentie_nummer
-    from claim_lines
-    where debet_credit = 'D'
+    select distinct d.gemeente_code, d.aanbieder_agb, d.referentie_nummer
+    from claim_lines as d
+    semi join credit_lines as c
+        on
+            d.gemeente_code = c.gemeente_code
+            and d.aanbieder_agb = c.aanbieder_agb
+            and d.referentie_nummer = c.vorig_referentie_nummer
+    where d.debet_credit = 'D'
 )
 
 select
@@ -21,10 +33,9 @@ select
         partition by c.gemeente_code, c.aanbieder_agb, c.vorig_referentie_nummer
         order by c.declaratie_dagtekening, c._volgnr
     ) as volgorde
-from claim_lines as c
+from credit_lines as c
 left join debits as d
     on
         c.gemeente_code = d.gemeente_code
         and c.aanbieder_agb = d.aanbieder_agb
         and c.vorig_referentie_nummer = d.referentie_nummer
-where c.debet_credit = 'C'

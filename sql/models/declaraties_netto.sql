@@ -4,7 +4,7 @@
 -- reading: RULES.md Conventions. Time volumes are expressed in minutes (volume_minuten) and
 --   amounts in eurocent. The contract tariff is the producten row of the claim's gemeente and
 --   product valid on begindatum. A claim line belongs to the month of its begindatum.
-with claim_lines as (
+with claim_lines as not materialized (  -- read twice; a copy of every line would cost more
     select * from staging.declaraties where debet_credit = 'D'
 ),
 
@@ -24,19 +24,38 @@ net as (
     anti join cancelled as c using (gemeente_code, aanbieder_agb, referentie_nummer)
 ),
 
+-- the producten row is looked up once per distinct (gemeente, product, day), not per claim line
+-- (keys of all debit lines: a superset of the net lines' keys, and `net` stays a single scan)
+product_days as (
+    select distinct gemeente_code, product_code, begindatum from claim_lines
+),
+
+product_on_day as (
+    select
+        d.gemeente_code,
+        d.product_code,
+        d.begindatum,
+        p.soort,
+        p.tarief_cents as contract_tarief_cents
+    from product_days as d
+    inner join products as p
+        on
+            d.gemeente_code = p.gemeente_code
+            and d.product_code = p.product_code
+            and d.begindatum >= p.geldig_van
+            and (p.geldig_tot is null or d.begindatum <= p.geldig_tot)
+    qualify row_number() over (
+        partition by d.gemeente_code, d.product_code, d.begindatum order by p.geldig_van desc
+    ) = 1
+),
+
 with_product as (
     select
         n.*,
         p.soort,
-        p.tarief_cents as contract_tarief_cents
+        p.contract_tarief_cents
     from net as n
-    left join products as p
-        on
-            n.gemeente_code = p.gemeente_code
-            and n.product_code = p.product_code
-            and n.begindatum >= p.geldig_van
-            and (p.geldig_tot is null or n.begindatum <= p.geldig_tot)
-    qualify row_number() over (partition by n._volgnr order by p.geldig_van desc nulls last) = 1
+    left join product_on_day as p using (gemeente_code, product_code, begindatum)
 )
 
 select

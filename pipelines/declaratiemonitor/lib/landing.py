@@ -202,11 +202,19 @@ def _load_parquet(con, table: Table, path: Path, root: Path, stats: LandingStats
     for name in _missing_columns(table, present, path):
         stats.notes.append(f"{path.name}: kolom {name} ontbreekt, behandeld als leeg")
     base = _next_volgnr(con, table)
+    # The row's position in the file numbers it: read_parquet's file_row_number (0-based) is
+    # the same number as row_number() over () in file order, but computed in parallel (a window
+    # over the whole file runs on one thread: 2x slower on 2 cores at 10 M rows).
+    if "file_row_number" in {p.lower() for p in present}:
+        numbered, number = reader, "row_number() over ()"
+    else:
+        numbered = f"read_parquet({_sql_str(path)}, file_row_number = true)"
+        number = "(file_row_number + 1)"
     con.execute(
         f"""insert into landing.{table.name}
             select {_select_list(table, present, cast=True)}, {_sql_str(_rel(path, root))},
-                   'rij ' || (row_number() over ()), {base} + row_number() over ()
-            from {reader}"""
+                   'rij ' || {number}, {base} + {number}
+            from {numbered}"""
     )
     stats.rows += scalar(con, f"select count(*) from landing.{table.name} where _volgnr > {base}")
 

@@ -1,0 +1,137 @@
+"""Inside a benchmark child process: `python -m declaratiemonitor.lib.bench.child MODE ARGS RESULT`.
+
+MODE is `pipeline` (run_pipeline exactly as `declaratiemonitor run` does, plus per-step windows
+from the run's Dagster event log), `floor` (bare DuckDB) or `pandas` (the reference rules).
+The result is written as JSON; the parent measures the peak RSS with wait4.
+"""
+
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+STARTED = time.time()
+
+
+def pipeline(args: dict) -> dict:
+    import dagster as dg
+
+    from declaratiemonitor.lib.bench.measure import RssSampler, stage_of
+
+    # run_pipeline makes its own ephemeral Dagster instance; keep a handle to read its event log
+    instances = []
+    ephemeral = dg.DagsterInstance.ephemeral
+
+    def keep(*a, **kw):
+        instance = ephemeral(*a, **kw)
+        instances.append(instance)
+        return instance
+
+    dg.DagsterInstance.ephemeral = staticmethod(keep)
+    _limit_duckdb(args.get("memory_limit"), args.get("temp_directory"))
+    from declaratiemonitor.pipeline import run_pipeline
+
+    imported = time.time()
+    error = None
+    out = Path(args["out"])
+    with RssSampler() as sampler:
+        start = time.time()
+        try:
+            run_pipeline(Path(args["landing"]), out, out / "warehouse.duckdb", args["peildatum"])
+        except Exception as exc:  # noqa: BLE001 - reported in the table, not hidden
+            error = f"{type(exc).__name__}: {str(exc)[:2000]}"
+        end = time.time()
+    steps = _step_windows(instances[-1], sampler) if instances else []
+    for s in steps:
+        s["stage"] = stage_of(s["key"])
+    return {
+        "import_seconds": imported - STARTED,
+        "run_seconds": end - start,
+        "run_start": start,
+        "run_end": end,
+        "steps": steps,
+        "error": error,
+        "sampled_peak_rss": max((r for _, r, _ in sampler.samples), default=0),
+        "run_cpu_seconds": sampler.cpu_between(start, end),
+    }
+
+
+def _step_windows(instance, sampler) -> list[dict]:
+    run = instance.get_runs(limit=1)[0]
+    starts, steps = {}, []
+    for entry in instance.all_logs(run.run_id):
+        event = entry.dagster_event
+        if event is None or not entry.step_key:
+            continue
+        kind = event.event_type_value
+        if kind == "STEP_START":
+            starts[entry.step_key] = entry.timestamp
+        elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
+            begin = starts.pop(entry.step_key)
+            steps.append(
+                {
+                    "key": entry.step_key,
+                    "start": begin,
+                    "end": entry.timestamp,
+                    "seconds": entry.timestamp - begin,
+                    "peak_rss": sampler.peak_between(begin, entry.timestamp),
+                    "cpu_seconds": sampler.cpu_between(begin, entry.timestamp),
+                    "ok": kind == "STEP_SUCCESS",
+                }
+            )
+    return steps
+
+
+def _limit_duckdb(memory_limit: str | None, temp_directory: str | None) -> None:
+    """Optional DuckDB memory limit for every warehouse connection (out-of-core runs)."""
+    if not memory_limit:
+        return
+    from dagster_duckdb import DuckDBResource
+
+    import declaratiemonitor.pipeline as pipeline_module
+
+    make = pipeline_module.make_resources
+
+    def limited(*a, **kw):
+        resources = make(*a, **kw)
+        config = {"memory_limit": memory_limit}
+        if temp_directory:
+            config["temp_directory"] = temp_directory
+        resources["duckdb"] = DuckDBResource(
+            database=resources["duckdb"].database, connection_config=config
+        )
+        return resources
+
+    pipeline_module.make_resources = limited
+
+
+def floor(args: dict) -> dict:
+    from declaratiemonitor.lib.bench.floor import run_floor
+
+    return run_floor(Path(args["landing"]), int(args.get("repeats", 3)), args.get("memory_limit"))
+
+
+def pandas(args: dict) -> dict:
+    from declaratiemonitor.lib.bench.pandas_rules import run_reference
+
+    return run_reference(Path(args["landing"]), args["peildatum"], Path(args["signals"]))
+
+
+MODES = {"pipeline": pipeline, "floor": floor, "pandas": pandas}
+
+
+def main(argv: list[str]) -> int:
+    mode, args_path, result_path = argv
+    args = json.loads(Path(args_path).read_text())
+    try:
+        result = MODES[mode](args)
+    except Exception:  # noqa: BLE001 - the parent shows the log
+        traceback.print_exc()
+        return 1
+    Path(result_path).write_text(json.dumps(result, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
