@@ -35,8 +35,14 @@ def test_rule_headers_are_complete() -> None:
 def test_every_staged_table_has_a_blocking_gx_check() -> None:
     defs = load_definitions()
     checks = {spec.name: spec for c in defs.asset_checks for spec in c.check_specs}
-    for table in ("toewijzingen", "declaraties", "contactmomenten", "afwezigheden",
-                  "reisafstanden", "zorgmeldingen"):
+    for table in (
+        "toewijzingen",
+        "declaraties",
+        "contactmomenten",
+        "afwezigheden",
+        "reisafstanden",
+        "zorgmeldingen",
+    ):
         assert checks[f"gx_{table}"].blocking
 
 

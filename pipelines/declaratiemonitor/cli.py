@@ -165,7 +165,8 @@ if __name__ == "__main__":
 
 
 # Subcommands live in their own modules and register themselves on `app`.
-from declaratiemonitor import cli_review, cli_steekproef  # noqa: E402
+from declaratiemonitor import cli_bench, cli_review, cli_steekproef  # noqa: E402
 
+app.command()(cli_bench.bench)
 app.add_typer(cli_steekproef.steekproef_app, name="steekproef")
 app.add_typer(cli_review.review_app, name="review")
