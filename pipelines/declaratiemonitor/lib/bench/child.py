@@ -84,23 +84,22 @@ def _step_windows(instance, sampler) -> list[dict]:
 
 
 def _limit_duckdb(memory_limit: str | None, temp_directory: str | None) -> None:
-    """Optional DuckDB memory limit for every warehouse connection (out-of-core runs)."""
+    """Optional DuckDB memory limit on every warehouse connection (out-of-core runs): the same
+    resource class as run_pipeline makes, with `connection_config` added."""
     if not memory_limit:
         return
-    from dagster_duckdb import DuckDBResource
-
     import declaratiemonitor.pipeline as pipeline_module
 
     make = pipeline_module.make_resources
 
     def limited(*a, **kw):
         resources = make(*a, **kw)
-        config = {"memory_limit": memory_limit}
+        database = resources["duckdb"]
+        fields = {name: getattr(database, name) for name in type(database).model_fields}
+        config = dict(fields.get("connection_config") or {}, memory_limit=memory_limit)
         if temp_directory:
             config["temp_directory"] = temp_directory
-        resources["duckdb"] = DuckDBResource(
-            database=resources["duckdb"].database, connection_config=config
-        )
+        resources["duckdb"] = type(database)(**{**fields, "connection_config": config})
         return resources
 
     pipeline_module.make_resources = limited
@@ -109,7 +108,12 @@ def _limit_duckdb(memory_limit: str | None, temp_directory: str | None) -> None:
 def floor(args: dict) -> dict:
     from declaratiemonitor.lib.bench.floor import run_floor
 
-    return run_floor(Path(args["landing"]), int(args.get("repeats", 3)), args.get("memory_limit"))
+    return run_floor(
+        Path(args["landing"]),
+        int(args.get("repeats", 3)),
+        args.get("memory_limit"),
+        args.get("temp_directory"),
+    )
 
 
 def pandas(args: dict) -> dict:

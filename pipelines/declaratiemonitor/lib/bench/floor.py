@@ -26,12 +26,19 @@ group by t.gemeente_code, t.toewijzing_nummer
 """
 
 
-def run_floor(landing: Path, repeats: int = 3, memory_limit: str | None = None) -> dict:
+def run_floor(
+    landing: Path,
+    repeats: int = 3,
+    memory_limit: str | None = None,
+    temp_directory: str | None = None,
+) -> dict:
     params = {
         "claims": str(landing / "declaraties.parquet"),
         "allocations": str(landing / "toewijzingen.parquet"),
     }
     config = {"memory_limit": memory_limit} if memory_limit else {}
+    if memory_limit and temp_directory:
+        config["temp_directory"] = temp_directory
     con = duckdb.connect(config=config)
     seconds = []
     for _ in range(max(1, repeats)):

@@ -148,7 +148,12 @@ def run_bench(
     log(f"Vloer meten (kale DuckDB, {floor_repeats}×) …")
     floor = run_child(
         "floor",
-        {"landing": data.landing, "repeats": floor_repeats, "memory_limit": memory_limit},
+        {
+            "landing": data.landing,
+            "repeats": floor_repeats,
+            "memory_limit": memory_limit,
+            "temp_directory": str(work / "duckdb_tmp"),
+        },
         work,
         env=child_env(root),
     )
