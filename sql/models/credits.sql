@@ -4,7 +4,7 @@
 -- reading: a credit names its debit by vorig_referentie_nummer within the same gemeente and
 --   aanbieder. The first credit of a debit (by dagtekening, then file order) cancels it;
 --   later credits of the same debit and credits naming no debit are integrity findings.
-with claim_lines as (
+with claim_lines as not materialized (  -- read twice; a copy of every line would cost more
     select * from staging.declaraties
 ),
 

@@ -21,6 +21,8 @@ from declaratiemonitor.lib.bench.measure import (
     run_child,
 )
 from declaratiemonitor.lib.bench.pandas_rules import RULES as PANDAS_RULES
+from declaratiemonitor.lib.sql_header import read_sql_file
+from declaratiemonitor.paths import MODELS_DIR, RULES_DIR
 
 STAGES = [
     ("inlezen", "inlezen (landing, staging)"),
@@ -255,8 +257,8 @@ def build_report(
     startup = pipe.wall_seconds - run_seconds
     same_rules = None
     if pandas_result is not None:
-        wanted = {"models__" + n for n in ("toewijzingen", "declaraties_netto", "credits")}
-        wanted |= {"rules__" + r.replace(".", "__") for r in PANDAS_RULES}
+        wanted = {"rules__" + r.replace(".", "__") for r in PANDAS_RULES}
+        wanted |= {"models__" + m for m in models_read_by(list(PANDAS_RULES))}
         same_rules = sum(s["seconds"] for s in steps if s["key"] in wanted)
     rules_stage = sum(s["seconds"] for s in steps if s["stage"] in ("modellen", "regels"))
     return BenchReport(
@@ -285,6 +287,22 @@ def build_report(
         pipeline_error=pipe.data.get("error"),
         generated_seconds=data.generated_seconds,
     )
+
+
+def models_read_by(rule_ids: list[str]) -> set[str]:
+    """The models these rules read (`-- reads:` headers), directly or through other models."""
+    todo = [RULES_DIR / f"{r.split('.')[0]}/{r.split('.')[1]}.sql" for r in rule_ids]
+    seen: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if not path.exists():
+            continue
+        for read in read_sql_file(path).reads:
+            schema, _, name = read.partition(".")
+            if schema == "models" and name not in seen:
+                seen.add(name)
+                todo.append(MODELS_DIR / f"{name}.sql")
+    return seen
 
 
 def report_json(report: BenchReport) -> dict:
