@@ -152,7 +152,7 @@ class RssSampler:
 
 def stage_of(step_key: str) -> str:
     """Pipeline stage of a Dagster step (op) key."""
-    if "_gx_" in step_key:
+    if "_gx_" in step_key or step_key == "dashboards__kwaliteit":  # GX checks, GX data docs
         return "controles"
     head = step_key.split("__", 1)[0]
     return {
