@@ -16,65 +16,117 @@
 --   Interaction (one signal per problem): not for claims without a usable allocation (unknown,
 --   deleted or another product: the whole amount is already flagged there). One signal per
 --   toewijzing, client and claim begindatum, naming all lines involved.
-with all_lines as (
-    select * from staging.declaraties
+with allocations as (
+    select gemeente_code, toewijzing_nummer, product_categorie, product_code
+    from models.toewijzingen
+    where coalesce(reden_wijziging, '') <> '13'
 ),
 
-net_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-usable_debits as (
-    select d.*
-    from all_lines as d
-    inner join allocations as a
-        on d.gemeente_code = a.gemeente_code and d.toewijzing_nummer = a.toewijzing_nummer
-    where
-        d.debet_credit = 'D'
-        and coalesce(a.reden_wijziging, '') <> '13'
-        and d.product_categorie = a.product_categorie
-        and (a.product_code is null or d.product_code is not distinct from a.product_code)
+-- The duplicate keys first (group by ... having count(*) > 1), then only the lines of those keys
+-- are read back and ordered: no copy of all lines and no window over all lines. Whether a line
+-- has a usable allocation depends only on columns of the period key, so it is checked per key.
+duplicate_periods as (
+    select k.*
+    from (
+        select
+            gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
+        from models.declaraties_netto
+        group by all
+        having count(*) > 1
+    ) as k
+    semi join allocations as a
+        on
+            k.gemeente_code = a.gemeente_code
+            and k.toewijzing_nummer = a.toewijzing_nummer
+            and k.product_categorie = a.product_categorie
+            and (a.product_code is null or k.product_code is not distinct from a.product_code)
 ),
 
 same_period as (
     select
         n._volgnr,
-        count(*) over periode as regels,
-        row_number() over (periode order by n.declaratie_dagtekening, n._volgnr) as volgorde
-    from net_lines as n
-    semi join usable_debits as u using (_volgnr)
-    window periode as (
-        partition by
-            n.gemeente_code, n.toewijzing_nummer, n.product_categorie, n.product_code,
-            n.begindatum, n.einddatum
-    )
+        row_number() over (
+            partition by
+                n.gemeente_code, n.toewijzing_nummer, n.product_categorie, n.product_code,
+                n.begindatum, n.einddatum
+            order by n.declaratie_dagtekening, n._volgnr
+        ) as volgorde
+    from models.declaraties_netto as n
+    semi join duplicate_periods as k
+        on
+            n.gemeente_code is not distinct from k.gemeente_code
+            and n.toewijzing_nummer is not distinct from k.toewijzing_nummer
+            and n.product_categorie is not distinct from k.product_categorie
+            and n.product_code is not distinct from k.product_code
+            and n.begindatum is not distinct from k.begindatum
+            and n.einddatum is not distinct from k.einddatum
+),
+
+duplicate_references as (
+    select aanbieder_agb, referentie_nummer
+    from staging.declaraties
+    group by all
+    having count(*) > 1
 ),
 
 reference_use as (
     select
+        l._volgnr,
+        row_number() over (
+            partition by l.aanbieder_agb, l.referentie_nummer
+            order by l.declaratie_dagtekening, l._volgnr
+        ) as volgorde
+    from staging.declaraties as l
+    semi join duplicate_references as k
+        on
+            l.aanbieder_agb is not distinct from k.aanbieder_agb
+            and l.referentie_nummer is not distinct from k.referentie_nummer
+),
+
+candidate_lines as materialized (  -- the few lines involved, before any other join
+    select
         _volgnr,
-        count(*) over referentie as regels,
-        row_number() over (referentie order by declaratie_dagtekening, _volgnr) as volgorde
-    from all_lines
-    window referentie as (partition by aanbieder_agb, referentie_nummer)
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        product_categorie,
+        product_code,
+        begindatum,
+        einddatum,
+        referentie_nummer,
+        ingediend_bedrag_cents
+    from staging.declaraties
+    where
+        debet_credit = 'D'
+        and _volgnr in (select _volgnr from same_period union select _volgnr from reference_use)
 ),
 
 flagged as (
     select
-        u.*,
-        coalesce(p.regels, 1) > 1 as zelfde_periode,
-        r.regels > 1 as zelfde_referentie,
-        coalesce(p.volgorde, 1) > 1 or r.volgorde > 1 as is_herhaling
-    from usable_debits as u
-    inner join reference_use as r using (_volgnr)
+        d.gemeente_code,
+        d.aanbieder_agb,
+        d.toewijzing_nummer,
+        d.bsn,
+        d.product_categorie,
+        d.product_code,
+        d.begindatum,
+        d.einddatum,
+        d.referentie_nummer,
+        d.ingediend_bedrag_cents,
+        d._volgnr,
+        p._volgnr is not null as zelfde_periode,
+        r._volgnr is not null as zelfde_referentie,
+        coalesce(p.volgorde, 1) > 1 or coalesce(r.volgorde, 1) > 1 as is_herhaling
+    from candidate_lines as d
+    inner join allocations as a
+        on d.gemeente_code = a.gemeente_code and d.toewijzing_nummer = a.toewijzing_nummer
     left join same_period as p using (_volgnr)
-    where coalesce(p.regels, 1) > 1 or r.regels > 1
+    left join reference_use as r using (_volgnr)
+    where
+        d.product_categorie = a.product_categorie
+        and (a.product_code is null or d.product_code is not distinct from a.product_code)
 )
-
 select
     gemeente_code,
     aanbieder_agb,

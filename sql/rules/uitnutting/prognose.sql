@@ -31,7 +31,7 @@ parameters as (
     select gemeente_code, min_verstreken, prognose_drempel from staging.regelparameters
 ),
 
-counted as (
+counted as not materialized (  -- read three times; a copy of every claim would cost more
     select * from models.uitnutting_claims
 ),
 
@@ -83,23 +83,31 @@ segments as (
     where ingangsdatum < jaar_start and geldig_tot >= jaar_start
 ),
 
+segment_claims as (
+    select
+        s.gemeente_code,
+        s.toewijzing_nummer,
+        s.is_jaar,
+        sum(c.hoeveelheid) as gedeclareerd
+    from segments as s
+    inner join counted as c
+        on
+            s.gemeente_code = c.gemeente_code
+            and s.toewijzing_nummer = c.toewijzing_nummer
+            and c.begindatum between s.segment_start and s.segment_end
+    group by s.gemeente_code, s.toewijzing_nummer, s.is_jaar
+),
+
 measured as (
     select
         s.*,
         t.toegewezen * s.aandeel as deel,
         t.gedeclareerd >= t.toegewezen as al_op,
-        coalesce(sum(c.hoeveelheid), 0) as gedeclareerd,
-        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer)
-            filter (where c.referentie_nummer is not null) as regels
+        coalesce(g.gedeclareerd, 0) as gedeclareerd
     from segments as s
     inner join totals as t using (gemeente_code, toewijzing_nummer)
-    left join counted as c
-        on
-            s.gemeente_code = c.gemeente_code
-            and s.toewijzing_nummer = c.toewijzing_nummer
-            and c.begindatum between s.segment_start and s.segment_end
+    left join segment_claims as g using (gemeente_code, toewijzing_nummer, is_jaar)
     where t.toegewezen > 0
-    group by all
 ),
 
 flagged as (
@@ -130,9 +138,28 @@ flagged as (
         and round(tempo, 9) >= p.prognose_drempel
 ),
 
+-- the evidence lists only for the few flagged segments (an ordered list per segment of every
+-- allocation is state that DuckDB cannot spill)
+evidence as (
+    select
+        f.gemeente_code,
+        f.toewijzing_nummer,
+        f.is_jaar,
+        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer)
+            filter (where c.referentie_nummer is not null) as regels
+    from flagged as f
+    inner join counted as c
+        on
+            f.gemeente_code = c.gemeente_code
+            and f.toewijzing_nummer = c.toewijzing_nummer
+            and c.begindatum between f.segment_start and f.segment_end
+    group by f.gemeente_code, f.toewijzing_nummer, f.is_jaar
+),
+
 described as (
     select
-        *,
+        f.*,
+        e.regels,
         list_transform(
             [gedeclareerd, deel],
             lambda x: case
@@ -146,7 +173,8 @@ described as (
                 else fmt_num(x, if(x % 1 = 0, 0, 1)) || ' eenheden'
             end
         ) as tekst
-    from flagged
+    from flagged as f
+    left join evidence as e using (gemeente_code, toewijzing_nummer, is_jaar)
 )
 
 select
