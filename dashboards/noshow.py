@@ -21,17 +21,20 @@ STATUS_ORDER = {
 }
 RESULT_COLORS = {"inhoudelijk": r.GOED, "geen_contact": r.FOUT, "vluchtig": r.LET_OP}
 
+TABLE_ROWS = 5_000  # streak table rows in the page (most urgent first); a note gives the total
+CONTACTS = "create or replace temp table dash_contacten as {sql}"
 STREAKS = """
-with c as ({contacts}),
+create or replace temp table dash_reeksen as
+with c as (from dash_contacten),
 streaks as (
-    select toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks,
+    select toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks,
         any_value(min_pogingen) as min_pogingen, any_value(min_dagen) as min_dagen,
         count(*) filter (where is_poging) as pogingen,
         min(datum) filter (where is_poging) as begin_reeks,
         max(datum) filter (where is_poging) as laatste_poging,
         min(datum) filter (where poging_nr = min_pogingen) as nde_poging,
         min(datum) filter (where is_inhoudelijk) as contact_op
-    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks
+    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks
     having count(*) filter (where is_poging) > 0
 ),
 due as (
@@ -40,7 +43,7 @@ due as (
     from streaks
 )
 select *,
-    row_number() over (partition by toewijzing_nummer, gemeente_code, client_key order by reeks)
+    row_number() over (partition by toewijzing_nummer, gemeente_code, bsn order by reeks)
         as reeks_nr,
     case
         when opschalen_op <= getvariable('peildatum')
@@ -51,11 +54,57 @@ select *,
     end as status
 from due
 """
-SIGNALLED = """
-select toewijzing_nummer, sum(impact_cents) as impact_cents, count(*) as signalen
-from main.signals where rule_id like 'escalatie.%' or rule_id like 'noshow.%'
-    or rule_id = 'declaratie.meer_dan_geregistreerd'
-group by toewijzing_nummer
+# first those with signals (largest impact first), then most escalations due and attempts
+CHOSEN = f"""
+with signalled as (
+    select toewijzing_nummer, sum(impact_cents) as impact_cents, count(*) as signalen
+    from main.signals where rule_id like 'escalatie.%' or rule_id like 'noshow.%'
+        or rule_id = 'declaratie.meer_dan_geregistreerd'
+    group by toewijzing_nummer
+),
+per_allocation as (
+    select toewijzing_nummer, gemeente_code, sum(pogingen) as pogingen,
+        count(*) filter (where status = 'opschalen was nodig') as nodig,
+        first(aanbieder_agb) as aanbieder_agb
+    from dash_reeksen group by toewijzing_nummer, gemeente_code
+)
+select p.*, s.impact_cents, s.signalen
+from per_allocation as p left join signalled as s using (toewijzing_nummer)
+order by coalesce(s.impact_cents, -1) desc, p.nodig desc, p.pogingen desc, p.toewijzing_nummer,
+    p.gemeente_code
+limit {CHOICES}
+"""
+CHOSEN_CONTACTS = """
+select * exclude (bsn) from dash_contacten
+where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
+"""
+CHOSEN_STREAKS = """
+select * exclude (bsn) from dash_reeksen
+where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
+"""
+PER_PROVIDER = """
+select aanbieder_agb,
+    count(*) filter (where soort = 'no_show' and not minuten_gedeclareerd > noshow_max_minuten)
+        as "no-show binnen de norm",
+    count(*) filter (where soort = 'no_show' and minuten_gedeclareerd > noshow_max_minuten)
+        as "no-show met te veel minuten",
+    count(*) filter (where soort = 'contactpoging') as contactpoging
+from dash_contacten group by aanbieder_agb order by aanbieder_agb nulls first
+"""
+# the most urgent first: status, then the earliest escalation date, then the most attempts
+TABLE = f"""
+with ordered as (
+    select *, count(*) over () as totaal,
+        case status {" ".join(f"when '{s}' then {i}" for s, i in STATUS_ORDER.items())}
+            else 9 end as volgorde
+    from dash_reeksen
+),
+shown as (
+    from ordered order by volgorde, opschalen_op nulls last, pogingen desc,
+        toewijzing_nummer, gemeente_code, reeks limit {TABLE_ROWS}
+)
+select * exclude (bsn), client_key(bsn) as client_key from shown
+order by volgorde, opschalen_op nulls last, pogingen desc, toewijzing_nummer, gemeente_code, reeks
 """
 CLAIMS = """
 select d.toewijzing_nummer, d.gemeente_code, d.referentie_nummer, d.begindatum, d.einddatum,
@@ -66,49 +115,41 @@ inner join dash_keuze as k using (gemeente_code, toewijzing_nummer)
 
 
 def build(con) -> r.Page:
-    contacts = r.query(con, r.sql_text("contacten"))
+    con.execute(CONTACTS.format(sql=r.sql_text("contacten")))
+    try:
+        return _page(con)
+    finally:
+        con.execute("drop table if exists dash_contacten; drop table if exists dash_reeksen")
+
+
+def _page(con) -> r.Page:
     intro = (
         "Een reeks is een periode met alleen contactpogingen en no-shows zonder inhoudelijk "
         "contact. Na minstens 8 pogingen en 8 weken moet de aanbieder opschalen naar de gemeente "
         "in plaats van door te declareren. Rode lijn: datum waarop opschalen nodig was."
     )
-    if contacts.filter(pl.col("is_poging")).is_empty():
+    attempts = con.execute("select count(*) from dash_contacten where is_poging").fetchall()
+    if not attempts[0][0]:
         return r.Page(TITLE, intro, [r.Note("Geen contactpogingen of no-shows in deze run.")])
-    streaks = r.query(con, STREAKS.format(contacts=r.sql_text("contacten")))
+    con.execute(STREAKS)
     peildatum = r.peildatum(con)
     return r.Page(
         TITLE,
         intro,
         [
-            timeline_block(con, contacts, streaks, peildatum),
-            r.Chart(provider_chart(contacts)),
-            streak_table(streaks),
+            timeline_block(con, r.query(con, CHOSEN), peildatum),
+            r.Chart(provider_chart(r.query(con, PER_PROVIDER))),
+            streak_table(r.query(con, TABLE)),
         ],
     )
 
 
-def _choose(con, streaks: pl.DataFrame) -> pl.DataFrame:
-    per_allocation = streaks.group_by("toewijzing_nummer", "gemeente_code").agg(
-        pl.col("pogingen").sum(),
-        (pl.col("status") == "opschalen was nodig").sum().alias("nodig"),
-        pl.col("aanbieder_agb").first(),
-        pl.col("client_key").first(),
-    )
-    return (
-        per_allocation.join(r.query(con, SIGNALLED), on="toewijzing_nummer", how="left")
-        .sort(
-            [pl.col("impact_cents").fill_null(-1), "nodig", "pogingen", "toewijzing_nummer"],
-            descending=[True, True, True, False],
-        )
-        .head(CHOICES)
-    )
-
-
-def timeline_block(con, contacts, streaks, peildatum) -> r.ChartChoice:
-    chosen = _choose(con, streaks)
+def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
     con.register("dash_keuze", chosen.select("gemeente_code", "toewijzing_nummer").to_arrow())
     try:
         claims = r.query(con, CLAIMS)
+        contacts = r.query(con, CHOSEN_CONTACTS)
+        streaks = r.query(con, CHOSEN_STREAKS)
     finally:
         con.unregister("dash_keuze")
     options = {}
@@ -173,10 +214,12 @@ def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
                 },
                 **r.hover(_contact_text(x, numbers) for x in part),
             )
+    shapes, annotations = [], []
     for s in streaks.iter_rows(named=True):
-        _streak_shapes(fig, s, peildatum)
+        _streak_shapes(shapes, annotations, s, peildatum)
     _claims(fig, claims, streaks)
-    r.vline(fig, peildatum, f"peildatum {r.datum(peildatum)}")
+    shape, annotation = r.vline_parts(peildatum, f"peildatum {r.datum(peildatum)}")
+    fig.update_layout(shapes=[*shapes, shape], annotations=[*annotations, annotation])
     rows = [
         row
         for row in ROWS
@@ -189,30 +232,38 @@ def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
     )
 
 
-def _streak_shapes(fig: go.Figure, s: dict, peildatum) -> None:
+def _streak_shapes(shapes: list, annotations: list, s: dict, peildatum) -> None:
     end = s["contact_op"] or peildatum
-    fig.add_shape(
-        type="rect",
-        x0=s["begin_reeks"],
-        x1=end,
-        y0=0,
-        y1=1,
-        yref="paper",
-        fillcolor="rgba(215,48,39,0.08)",
-        line={"width": 0},
-        layer="below",
+    shapes.append(
+        {
+            "type": "rect",
+            "x0": s["begin_reeks"],
+            "x1": end,
+            "y0": 0,
+            "y1": 1,
+            "yref": "paper",
+            "fillcolor": "rgba(215,48,39,0.08)",
+            "line": {"width": 0},
+            "layer": "below",
+        }
     )
-    fig.add_annotation(
-        x=s["begin_reeks"],
-        y=0.02,
-        yref="paper",
-        xanchor="left",
-        showarrow=False,
-        text=f"reeks {s['reeks_nr']}: {s['pogingen']} pogingen",
-        font={"size": 11, "color": "#7f1d1d"},
+    annotations.append(
+        {
+            "x": s["begin_reeks"],
+            "y": 0.02,
+            "yref": "paper",
+            "xanchor": "left",
+            "showarrow": False,
+            "text": f"reeks {s['reeks_nr']}: {s['pogingen']} pogingen",
+            "font": {"size": 11, "color": "#7f1d1d"},
+        }
     )
     if s["opschalen_op"] is not None:
-        r.vline(fig, s["opschalen_op"], f"opschalen {r.datum(s['opschalen_op'])}", r.FOUT, "solid")
+        shape, annotation = r.vline_parts(
+            s["opschalen_op"], f"opschalen {r.datum(s['opschalen_op'])}", r.FOUT, "solid"
+        )
+        shapes.append(shape)
+        annotations.append(annotation)
 
 
 def _claims(fig: go.Figure, claims: pl.DataFrame, streaks: pl.DataFrame) -> None:
@@ -248,18 +299,8 @@ def _claims(fig: go.Figure, claims: pl.DataFrame, streaks: pl.DataFrame) -> None
     )
 
 
-def provider_chart(contacts: pl.DataFrame) -> go.Figure:
-    noshow = pl.col("soort") == "no_show"
-    over = pl.col("minuten_gedeclareerd") > pl.col("noshow_max_minuten")
-    per = (
-        contacts.group_by("aanbieder_agb")
-        .agg(
-            (noshow & ~over).sum().alias("no-show binnen de norm"),
-            (noshow & over).sum().alias("no-show met te veel minuten"),
-            (pl.col("soort") == "contactpoging").sum().alias("contactpoging"),
-        )
-        .sort("aanbieder_agb")
-    )
+def provider_chart(per: pl.DataFrame) -> go.Figure:
+    """per: no-shows within and above the norm and contactpogingen per provider."""
     fig = go.Figure()
     for name, color in (
         ("no-show binnen de norm", r.LET_OP),
@@ -286,12 +327,8 @@ def provider_chart(contacts: pl.DataFrame) -> go.Figure:
     )
 
 
-def streak_table(streaks: pl.DataFrame) -> r.Table:
-    order = streaks.with_columns(
-        volgorde=pl.col("status").replace_strict(STATUS_ORDER, default=9)
-    ).sort(
-        ["volgorde", "opschalen_op", "pogingen"], descending=[False, False, True], nulls_last=True
-    )
+def streak_table(order: pl.DataFrame) -> r.Table:
+    """order: the most urgent streaks (sorted), with the total number in `totaal`."""
     rows = [
         [
             x["toewijzing_nummer"],
@@ -327,4 +364,6 @@ def streak_table(streaks: pl.DataFrame) -> r.Table:
         rows,
         filters=["status", "aanbieder", "gemeente"],
         csv="reeksen.csv",
+        max_rows=TABLE_ROWS,
+        total=int(order["totaal"][0]) if order.height else 0,
     )

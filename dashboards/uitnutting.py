@@ -14,12 +14,37 @@ DESCRIPTION = (
     "datum waarop de toewijzing op is; en de verdeling van onder- en overbenutting."
 )
 CHOICES = 40
+ROWS = 5_000  # table rows in the page (most deviating first); a note gives the total
 KLASSEN = {"boven norm": r.FOUT, "binnen norm": r.GOED, "onder norm": r.LET_OP}
 
-SIGNALLED = """
-select gemeente_code, toewijzing_nummer, sum(impact_cents) as impact_cents,
-    string_agg(distinct rule_id, ', ') as regels
-from main.signals where rule_id like 'uitnutting.%' group by all
+USAGE = "create or replace temp table dash_uitnutting as {sql}"
+# first those with a signal (largest impact first), then the largest deviation from the norm
+CHOSEN = f"""
+with signalled as (
+    select gemeente_code, toewijzing_nummer, sum(impact_cents) as impact_cents,
+        string_agg(distinct rule_id, ', ') as regels
+    from main.signals where rule_id like 'uitnutting.%' group by all
+)
+select u.* exclude (bsn), s.impact_cents, s.regels
+from dash_uitnutting as u
+left join signalled as s using (gemeente_code, toewijzing_nummer)
+where u.gedeclareerd > 0
+order by s.regels is null, coalesce(s.impact_cents, 0) desc, abs(coalesce(u.u_f, 1) - 1) desc,
+    u.gemeente_code, u.toewijzing_nummer
+limit {CHOICES}
+"""
+BINS = """
+select cast(least(greatest(floor(u_f * 10), 0), 30) * 10 as bigint) as bak, klasse,
+    count(*) as aantal
+from dash_uitnutting where klasse <> 'te vroeg' group by all
+"""
+TABLE = f"""
+with shown as (
+    select *, count(*) over () as totaal from dash_uitnutting
+    order by abs(u_f - 1) desc nulls last, gemeente_code, toewijzing_nummer limit {ROWS}
+)
+select * exclude (bsn), client_key(bsn) as client_key from shown
+order by abs(u_f - 1) desc nulls last, gemeente_code, toewijzing_nummer
 """
 CUMULATIVE = """
 select d.gemeente_code, d.toewijzing_nummer, d.einddatum,
@@ -32,38 +57,31 @@ group by all order by d.einddatum
 
 
 def build(con) -> r.Page:
-    usage = r.query(con, r.sql_text("uitnutting"))
+    con.execute(USAGE.format(sql=r.sql_text("uitnutting")))
+    try:
+        return _page(con)
+    finally:
+        con.execute("drop table if exists dash_uitnutting")
+
+
+def _page(con) -> r.Page:
     intro = (
         "De lineaire norm: na een kwart van de geldigheid is een kwart van het toegewezen "
         "volume gedeclareerd. Kies een toewijzing voor het verloop (eerst die met een signaal, "
         "dan de grootste afwijkingen). Tijd staat in uren."
     )
-    if usage.is_empty():
+    table = r.query(con, TABLE)
+    if table.is_empty():
         return r.Page(TITLE, intro, [r.Note("Geen toewijzingen in deze run.")])
-    chosen = _choose(con, usage)
     return r.Page(
         TITLE,
         intro,
         [
-            burnup_block(con, chosen, r.peildatum(con)),
-            r.Chart(distribution_chart(usage)),
-            usage_table(usage),
+            burnup_block(con, r.query(con, CHOSEN), r.peildatum(con)),
+            r.Chart(distribution_chart(r.query(con, BINS))),
+            usage_table(table),
         ],
     )
-
-
-def _choose(con, usage: pl.DataFrame) -> pl.DataFrame:
-    signalled = r.query(con, SIGNALLED)
-    ranked = (
-        usage.filter(pl.col("gedeclareerd") > 0)
-        .join(signalled, on=["gemeente_code", "toewijzing_nummer"], how="left")
-        .with_columns(afwijking=(pl.col("u_f").fill_null(1) - 1).abs())
-        .sort(
-            [pl.col("regels").is_null(), pl.col("impact_cents").fill_null(0), "afwijking"],
-            descending=[False, True, True],
-        )
-    )
-    return ranked.head(CHOICES)
 
 
 def scale(x: dict) -> tuple[float, str]:
@@ -226,21 +244,12 @@ def _depletion(
     r.vline(fig, day, text, r.FOUT)
 
 
-def _bins(usage: pl.DataFrame) -> pl.DataFrame:
-    return (
-        usage.filter(pl.col("klasse") != "te vroeg")
-        .with_columns(bak=((pl.col("u_f") * 10).floor().clip(0, 30) * 10).cast(pl.Int64))
-        .group_by("bak", "klasse")
-        .agg(pl.len().alias("aantal"))
-    )
-
-
 def _bin_label(start: int) -> str:
     return f"≥ {start} %" if start >= 300 else f"{start}–{start + 10} %"
 
 
-def distribution_chart(usage: pl.DataFrame) -> go.Figure:
-    bins = _bins(usage)
+def distribution_chart(bins: pl.DataFrame) -> go.Figure:
+    """bins: aantal per bak (10 %-steps of u_f, 300 % and more in one) and klasse."""
     labels = [_bin_label(b) for b in range(0, 310, 10)]
     fig = go.Figure()
     for klasse, color in KLASSEN.items():
@@ -283,10 +292,10 @@ def _amount(value: float | None, x: dict, div: float, unit: str) -> dict:
     return r.c_num((value or 0) / div, 1, f" {unit}")
 
 
-def usage_table(usage: pl.DataFrame) -> r.Table:
+def usage_table(table: pl.DataFrame) -> r.Table:
+    """table: the most deviating allocations (sorted), with the total number in `totaal`."""
     rows = []
-    deviation = (pl.col("u_f") - 1).abs()
-    for x in usage.sort(deviation, descending=True, nulls_last=True).iter_rows(named=True):
+    for x in table.iter_rows(named=True):
         div, unit = scale(x)
         rows.append(
             [
@@ -328,4 +337,6 @@ def usage_table(usage: pl.DataFrame) -> r.Table:
         rows,
         filters=["klasse", "soort", "aanbieder", "gemeente"],
         csv="uitnutting.csv",
+        max_rows=ROWS,
+        total=int(table["totaal"][0]),
     )

@@ -4,7 +4,9 @@
 -- reading: RULES.md §3. An attempt (poging) is a contactpoging or no_show with resultaat
 --   geen_contact or vluchtig. reeks = the number of inhoudelijk contacts strictly before the
 --   contact: the attempts between two inhoudelijk contacts share one reeks, and the inhoudelijk
---   contact that ends a reeks carries its number. No BSN leaves this query (client_key).
+--   contact that ends a reeks carries its number. One row per contact (millions at scale), so
+--   the pseudonym is not computed here: the column bsn is only for the pages to group on and to
+--   select client_key(bsn) of the few rows they show; no page selects bsn itself.
 with contacts as (
     select
         c.*,
@@ -47,7 +49,7 @@ select
     n.toewijzing_nummer,
     a.gemeente_code,
     n.aanbieder_agb,
-    client_key(n.bsn) as client_key,
+    n.bsn,
     n.contact_id,
     n.gepland_begin,
     n.datum,

@@ -7,12 +7,44 @@
 --   is nearer; with vervoer_km_afronden both km are first rounded half up to whole km. The correct band
 --   is looked up in the staffel with the claimed product's rolstoel flag. meerkosten =
 --   (claimed tariff - tariff of the correct band) x trips, for trips in a higher band.
-with trips as (
+--   Scale: the verdict of a claim line depends only on gemeente, provider, client, product and
+--   which staffels are valid on its begindatum. So the lines are first summed per those keys and
+--   per validity epoch (dates between two geldig_van / geldig_tot + 1 boundaries see the same
+--   staffels), and the band lookups run on those sums (thousands of rows, not millions).
+with lines as (
     select * from models.declaraties_netto where soort in ('vervoer', 'vervoer_rolstoel')
 ),
 
 staffels as (
     select * from staging.vervoer_staffels
+),
+
+bounds as (
+    select geldig_van as dag from staffels
+    union
+    select geldig_tot + 1 from staffels where geldig_tot is not null
+),
+
+epochs as (
+    select d.begindatum, count(b.dag) as epoch
+    from (select distinct begindatum from lines) as d
+    left join bounds as b on b.dag <= d.begindatum
+    group by d.begindatum
+),
+
+trips as (
+    select
+        row_number() over () as _volgnr,
+        l.gemeente_code,
+        l.aanbieder_agb,
+        l.bsn,
+        l.product_code,
+        min(l.begindatum) as begindatum,
+        sum(l.geleverd_volume) as geleverd_volume,
+        sum(l.ingediend_bedrag_cents) as ingediend_bedrag_cents
+    from lines as l
+    left join epochs as e on l.begindatum = e.begindatum
+    group by l.gemeente_code, l.aanbieder_agb, l.bsn, l.product_code, e.epoch
 ),
 
 claimed as (

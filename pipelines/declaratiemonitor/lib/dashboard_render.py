@@ -156,6 +156,7 @@ class Table:
     csv: str | None = None
     note: str = ""
     max_rows: int = 5_000  # the rows come first-most-relevant; the rest is left out of the page
+    total: int | None = None  # rows before a limit in the query (None: len(rows))
 
 
 @dataclass
@@ -189,10 +190,21 @@ class Page:
 
 
 # ---------------------------------------------------------------- figures
+def _template(fig: go.Figure) -> None:
+    """plotly_white, set the way plotly sets its default template: without validating it again
+    (validating the template costs ~50 ms a figure; a page can have a hundred figures)."""
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = pio.templates["plotly_white"]
+    finally:
+        layout._validate = True
+
+
 def style(fig: go.Figure, title: str, height: int = 430, x: str = "", y: str = "") -> go.Figure:
     """House layout: a title that says what the chart shows, Dutch separators, readable type."""
+    _template(fig)
     fig.update_layout(
-        template="plotly_white",
         title={
             "text": title,
             "x": 0.01,
@@ -222,26 +234,37 @@ def vline(
     fig: go.Figure, x, text: str, color: str = "#52606d", dash: str = "dot", top: bool = True
 ) -> None:
     """A vertical marker line with a label (works on date axes, unlike add_vline's label)."""
-    fig.add_shape(
-        type="line",
-        x0=x,
-        x1=x,
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": color, "dash": dash, "width": 2},
-    )
-    fig.add_annotation(
-        x=x,
-        y=1 if top else 0,
-        yref="paper",
-        text=text,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top" if top else "bottom",
-        font={"color": color, "size": 12},
-        bgcolor="rgba(255,255,255,0.85)",
-    )
+    shape, annotation = vline_parts(x, text, color, dash, top)
+    fig.add_shape(**shape)
+    fig.add_annotation(**annotation)
+
+
+def vline_parts(
+    x, text: str, color: str = "#52606d", dash: str = "dot", top: bool = True
+) -> tuple[dict, dict]:
+    """The shape and annotation of `vline`, to set many at once (adding one by one re-checks
+    every earlier shape: quadratic)."""
+    shape = {
+        "type": "line",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "yref": "paper",
+        "line": {"color": color, "dash": dash, "width": 2},
+    }
+    annotation = {
+        "x": x,
+        "y": 1 if top else 0,
+        "yref": "paper",
+        "text": text,
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top" if top else "bottom",
+        "font": {"color": color, "size": 12},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+    return shape, annotation
 
 
 def hover(texts) -> dict:
@@ -332,8 +355,9 @@ def _table(block: Table, ids: _Ids) -> str:
     data_id = ids.next("tabel")
     note = block.note
     limit = block.max_rows
-    if len(block.rows) > limit:
-        note = f"De eerste {num(limit)} van {num(len(block.rows))} rijen staan hier. {note}"
+    total = max(block.total or 0, len(block.rows))
+    if total > limit:
+        note = f"De eerste {num(limit)} van {num(total)} rijen staan hier. {note}"
     spec = {
         "kolommen": [{"k": c.key, "l": c.label, "n": c.numeric, "c": c.css} for c in block.columns],
         "rijen": block.rows[:limit],
@@ -452,8 +476,9 @@ def write_index(con: duckdb.DuckDBPyConnection, modules: list[ModuleType], folde
                     ("Aanbieders met signalen", num(providers), ""),
                 ]
             ),
-            Cards([(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules]
-                  + [QUALITY_CARD]),
+            Cards(
+                [(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules] + [QUALITY_CARD]
+            ),
         ],
     )
     path = folder / "index.html"
