@@ -81,7 +81,27 @@ effective as (
 )
 
 select
-    e.*,
+    -- the columns the vervoer rules read (not the intermediate km_reis, km_alternatief, ...)
+    e.gemeente_code,
+    e.aanbieder_agb,
+    e.toewijzing_nummer,
+    e.bsn,
+    e.begindatum,
+    e.einddatum,
+    e.is_dag,
+    e._volgnr,
+    e.referentie_nummer,
+    e.product_code,
+    e.geleverd_volume,
+    e.ingediend_bedrag_cents,
+    e.rolstoel_product,
+    e.afstand_bekend,
+    e.rolstoel_client,
+    e.enkele_reis_km,
+    e.afronden,
+    e.via_alternatief,
+    e.km_effectief,
+    e.km_gemeten,
     s.km_van as claimed_van,
     s.km_tot as claimed_tot,
     s.tarief_cents as claimed_tarief,

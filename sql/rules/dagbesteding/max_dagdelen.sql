@@ -18,7 +18,7 @@
 --   impact per toewijzing = its amount in the contributing lines x excess / contributing
 --   dagdelen, half up. measured/threshold: week total vs weekly max when the week is exceeded,
 --   else the highest day total vs daily max.
-with claim_lines as (
+with claim_lines as not materialized (
     select * from models.declaraties_netto
     where soort = 'dagbesteding' and eenheid = '16'
 ),
@@ -27,9 +27,18 @@ parameters as (
     select gemeente_code, max_dagdelen_per_week, max_dagdelen_per_dag from staging.regelparameters
 ),
 
-week_lines as (
+week_lines as not materialized (
+    -- re-read by three CTEs: not copied (with every claim column) into a materialised CTE
     select
-        c.*,
+        c.gemeente_code,
+        c.aanbieder_agb,
+        c.toewijzing_nummer,
+        c.bsn,
+        c.begindatum,
+        c.is_dag,
+        c.referentie_nummer,
+        c.geleverd_volume,
+        c.ingediend_bedrag_cents,
         iso_week_start(c.begindatum) as week,
         p.max_dagdelen_per_week,
         p.max_dagdelen_per_dag

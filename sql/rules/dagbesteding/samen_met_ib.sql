@@ -25,7 +25,7 @@ allocations as (
     select * from models.toewijzingen
 ),
 
-claim_lines as (
+claim_lines as not materialized (
     select * from models.declaraties_netto
     where soort = 'dagbesteding' and is_dag
 ),
@@ -55,15 +55,22 @@ ib_contacts as (
     where t.soort in ('ib', 'ib_life_event')
 ),
 
+ib_days as (
+    select distinct gemeente_code, bsn, dag from ib_contacts
+),
+
 day_care as (
+    -- only the client-days with IB contacts: the lists are not built for every dagbesteding day
     select
-        gemeente_code,
-        bsn,
-        begindatum as dag,
-        list(distinct referentie_nummer order by referentie_nummer) as referenties,
-        sum(geleverd_volume) as dagdelen
-    from claim_lines
-    group by gemeente_code, bsn, begindatum
+        c.gemeente_code,
+        c.bsn,
+        c.begindatum as dag,
+        list(distinct c.referentie_nummer order by c.referentie_nummer) as referenties,
+        sum(c.geleverd_volume) as dagdelen
+    from claim_lines as c
+    semi join ib_days as i
+        on c.gemeente_code = i.gemeente_code and c.bsn = i.bsn and c.begindatum = i.dag
+    group by c.gemeente_code, c.bsn, c.begindatum
 ),
 
 finding_days as (

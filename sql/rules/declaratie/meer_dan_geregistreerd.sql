@@ -13,30 +13,36 @@
 --   left to the noshow rules. impact = excess minutes × the contract tariff of the month's claim
 --   lines (the latest begindatum's, per hour) / 60, half up. Period = the month. Evidence =
 --   the month's claim lines, then its contact ids.
-with claim_lines as (
+with claim_lines as not materialized (
     select * from models.declaraties_netto
+    where is_tijd and eenheid_compatibel
 ),
 
-contacts as (
-    select * from staging.contactmomenten
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-registered as (
+contacts as not materialized (
     select
         t.gemeente_code,
         t.toewijzing_nummer,
-        any_value(t.aanbieder_agb) as aanbieder_agb,
-        any_value(t.bsn) as bsn,
+        t.aanbieder_agb,
+        t.bsn,
         month_start(c.gepland_begin) as maand,
-        sum(c.minuten_gedeclareerd) as minuten_geregistreerd,
-        list(c.contact_id order by c.gepland_begin, c.contact_id) as contact_ids
-    from contacts as c
-    inner join allocations as t using (toewijzing_nummer, bsn)
-    group by t.gemeente_code, t.toewijzing_nummer, month_start(c.gepland_begin)
+        c.gepland_begin,
+        c.contact_id,
+        c.minuten_gedeclareerd
+    from staging.contactmomenten as c
+    inner join models.toewijzingen as t using (toewijzing_nummer, bsn)
+),
+
+-- sums first; the evidence lists are built only for the few months that exceed
+registered as (
+    select
+        gemeente_code,
+        toewijzing_nummer,
+        any_value(aanbieder_agb) as aanbieder_agb,
+        any_value(bsn) as bsn,
+        maand,
+        sum(minuten_gedeclareerd) as minuten_geregistreerd
+    from contacts
+    group by gemeente_code, toewijzing_nummer, maand
 ),
 
 claimed as (
@@ -46,10 +52,8 @@ claimed as (
         maand,
         sum(volume_vergelijkbaar) as minuten_gedeclareerd,
         count(*) as regels,
-        arg_max(contract_tarief_cents, begindatum) as tarief_cents,
-        list(referentie_nummer order by begindatum, referentie_nummer) as referentie_nummers
+        arg_max(contract_tarief_cents, begindatum) as tarief_cents
     from claim_lines
-    where is_tijd and eenheid_compatibel
     group by all
 ),
 
@@ -58,13 +62,44 @@ compared as (
         r.*,
         c.minuten_gedeclareerd,
         c.regels,
-        c.referentie_nummers,
         c.minuten_gedeclareerd - r.minuten_geregistreerd as minuten_te_veel,
         round_half_up((c.minuten_gedeclareerd - r.minuten_geregistreerd) * c.tarief_cents / 60.0)
             as impact
     from registered as r
     inner join claimed as c using (gemeente_code, toewijzing_nummer, maand)
     where c.minuten_gedeclareerd > r.minuten_geregistreerd
+),
+
+contact_lists as (
+    select
+        c.gemeente_code,
+        c.toewijzing_nummer,
+        c.maand,
+        list(c.contact_id order by c.gepland_begin, c.contact_id) as contact_ids
+    from contacts as c
+    semi join compared as f using (gemeente_code, toewijzing_nummer, maand)
+    group by c.gemeente_code, c.toewijzing_nummer, c.maand
+),
+
+claim_lists as (
+    select
+        c.gemeente_code,
+        c.toewijzing_nummer,
+        c.maand,
+        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer) as referentie_nummers
+    from claim_lines as c
+    semi join compared as f using (gemeente_code, toewijzing_nummer, maand)
+    group by c.gemeente_code, c.toewijzing_nummer, c.maand
+),
+
+findings as (
+    select
+        f.*,
+        k.contact_ids,
+        l.referentie_nummers
+    from compared as f
+    inner join contact_lists as k using (gemeente_code, toewijzing_nummer, maand)
+    inner join claim_lists as l using (gemeente_code, toewijzing_nummer, maand)
 )
 
 select
@@ -88,4 +123,4 @@ select
     || ' niet herleidbaar tot cliëntcontact ('
     || if(impact is null, 'bedrag onbekend', fmt_eur(impact)) || ').'
         as message
-from compared
+from findings

@@ -15,11 +15,11 @@
 --   are shared over the allocations pro rata, impact = the allocation's amount x excess / trips.
 --   Whether the trips had dagbesteding is vervoer.zonder_dagbesteding. Should a toewijzing get both
 --   kinds of signal on one date, the larger impact is kept.
-with transport as (
+with transport as not materialized (
     select * from models.vervoer_ritten
 ),
 
-allocation_transport as (
+allocation_transport as not materialized (
     select * from models.vervoer_ritten_per_toewijzing
 ),
 
@@ -36,18 +36,29 @@ allocation_days as (
     where is_dag
 ),
 
-client_days as (
+busy_days as (
+    -- a cheap sum per client-day first; the lists below are built for these few days only
     select
         bsn,
         begindatum as dag,
-        sum(geleverd_volume) as ritten,
-        string_agg(distinct toewijzing_nummer, ', ' order by toewijzing_nummer) as toewijzingen,
-        count(distinct toewijzing_nummer) as aantal_toewijzingen,
-        list(referentie_nummer order by referentie_nummer) as evidence
+        sum(geleverd_volume) as ritten
     from transport
     where is_dag
     group by bsn, begindatum
     having sum(geleverd_volume) > 1
+),
+
+client_days as (
+    select
+        b.bsn,
+        b.dag,
+        any_value(b.ritten) as ritten,
+        string_agg(distinct t.toewijzing_nummer, ', ' order by t.toewijzing_nummer) as toewijzingen,
+        count(distinct t.toewijzing_nummer) as aantal_toewijzingen,
+        list(t.referentie_nummer order by t.referentie_nummer) as evidence
+    from busy_days as b
+    inner join transport as t on t.is_dag and t.bsn = b.bsn and t.begindatum = b.dag
+    group by b.bsn, b.dag
 ),
 
 day_signals as (

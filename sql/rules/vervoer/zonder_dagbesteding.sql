@@ -17,15 +17,15 @@
 --   lines gets a signal with impact = its amount x excess / trips. More than one trip on one day
 --   with dagbesteding is vervoer.meer_dan_een_per_dag. Period key: day lines the day, period lines
 --   begindatum (should a toewijzing have both on one date, the larger impact is kept).
-with claim_lines as (
+with claim_lines as not materialized (
     select * from models.declaraties_netto
 ),
 
-transport as (
+transport as not materialized (
     select * from models.vervoer_ritten_per_toewijzing
 ),
 
-dagbesteding as (
+dagbesteding as not materialized (
     select bsn, begindatum, einddatum, is_dag, geleverd_volume
     from claim_lines
     where soort = 'dagbesteding'
@@ -46,17 +46,17 @@ transport_days as (
 ),
 
 day_findings as (
+    -- a one-day dagbesteding line covers its own day (an equality join); only the lines of
+    -- more than one day need the range join (a line ending before it starts covers nothing)
     select t.*
     from transport_days as t
     anti join dagbesteding as d
-        on t.bsn = d.bsn and t.dag between d.begindatum and d.einddatum
-),
-
-covered_transport_days as (
-    select distinct t.bsn, t.dag
-    from transport_days as t
-    semi join dagbesteding as d
-        on t.bsn = d.bsn and t.dag between d.begindatum and d.einddatum
+        on t.bsn = d.bsn and t.dag = d.begindatum and d.begindatum = d.einddatum
+    anti join dagbesteding as p
+        on
+            t.bsn = p.bsn
+            and p.begindatum < p.einddatum
+            and t.dag between p.begindatum and p.einddatum
 ),
 
 transport_periods as (
@@ -100,6 +100,29 @@ db_period_line_days as (
             and d.begindatum <= p.einddatum
             and d.einddatum >= p.begindatum
     group by p.bsn, p.begindatum, p.einddatum
+),
+
+period_transport_days as (
+    -- the transport days inside a transport period of the client: all that used_days counts
+    select distinct t.bsn, t.dag
+    from transport_days as t
+    semi join transport_periods as p
+        on t.bsn = p.bsn and t.dag between p.begindatum and p.einddatum
+),
+
+covered_transport_days as (
+    select t.bsn, t.dag
+    from period_transport_days as t
+    semi join dagbesteding as d
+        on t.bsn = d.bsn and t.dag = d.begindatum and d.begindatum = d.einddatum
+    union
+    select t.bsn, t.dag
+    from period_transport_days as t
+    semi join dagbesteding as p
+        on
+            t.bsn = p.bsn
+            and p.begindatum < p.einddatum
+            and t.dag between p.begindatum and p.einddatum
 ),
 
 used_days as (
