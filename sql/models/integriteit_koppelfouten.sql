@@ -1,6 +1,6 @@
 -- model: integriteit_koppelfouten
 -- title: Declaraties die niet bij hun toewijzing passen, per toewijzing, cliënt en begindatum
--- reads: models.integriteit_regels
+-- reads: models.integriteit_regels, models.toewijzingen
 -- reading: the findings of integriteit.geen_toewijzing, na_verwijdering, product_afwijkend and
 --   eenheid_afwijkend (`fout`: the line's koppeling, or 'andere_eenheid' for a usable line whose
 --   unit is not compatible with the allocation's). Lines with the same gemeente, aanbieder,
@@ -45,23 +45,31 @@ described as (
         ) || ')' as regel
     from flagged
     where fout is not null
+),
+
+findings as (
+    select
+        fout,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum as period_start,
+        max(einddatum) as period_end,
+        sum(ingediend_bedrag_cents) as bedrag_cents,
+        list(referentie_nummer order by referentie_nummer) as evidence,
+        count(*) as aantal,
+        if(count(*) = 1, 'Declaratie ', 'Declaraties ')
+        || string_agg(regel, ', ' order by referentie_nummer) as onderwerp
+    from described
+    group by fout, gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
 )
 
+-- the allocation's product and unit, looked up for the findings only
 select
-    fout,
-    gemeente_code,
-    aanbieder_agb,
-    toewijzing_nummer,
-    bsn,
-    begindatum as period_start,
-    max(einddatum) as period_end,
-    sum(ingediend_bedrag_cents) as bedrag_cents,
-    list(referentie_nummer order by referentie_nummer) as evidence,
-    count(*) as aantal,
-    if(count(*) = 1, 'Declaratie ', 'Declaraties ')
-    || string_agg(regel, ', ' order by referentie_nummer) as onderwerp,
-    any_value(toegewezen_product) as toegewezen_product,
-    any_value(toegewezen_categorie) as toegewezen_categorie,
-    any_value(toewijzing_eenheid) as toewijzing_eenheid
-from described
-group by fout, gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+    f.*,
+    a.product_code as toegewezen_product,
+    a.product_categorie as toegewezen_categorie,
+    a.eenheid as toewijzing_eenheid
+from findings as f
+left join models.toewijzingen as a using (gemeente_code, toewijzing_nummer)

@@ -10,32 +10,39 @@
 --   else 'bruikbaar'. A usable line can still have an incompatible unit (eenheid_compatibel),
 --   lie outside the validity (binnen_geldigheid: begindatum >= ingangsdatum and einddatum <=
 --   einddatum when that is filled), or fail the zorgmelding, amount, tariff or month checks.
-with claim_lines as (
-    select * from models.declaraties_netto
-),
-
-allocations as (
-    select * from models.toewijzingen
-),
-
-joined as (
+with joined as (
+    -- only the columns that integriteit rules and models read (writing wide rows costs most)
     select
-        c.*,
+        c._volgnr,
+        c.gemeente_code,
+        c.aanbieder_agb,
+        c.toewijzing_nummer,
+        c.bsn,
+        c.referentie_nummer,
+        c.product_categorie,
+        c.product_code,
+        c.begindatum,
+        c.einddatum,
+        c.geleverd_volume,
+        c.eenheid,
+        c.product_tarief_cents,
+        c.contract_tarief_cents,
+        c.ingediend_bedrag_cents,
+        c.eenheid_compatibel,
+        c.toewijzing_gevonden,
         a.reden_wijziging as toewijzing_reden_wijziging,
-        a.product_categorie as toegewezen_categorie,
-        a.product_code as toegewezen_product,
         a.ingangsdatum,
         a.einddatum as toewijzing_einddatum,
         c.product_categorie = a.product_categorie
         and (a.product_code is null or c.product_code is not distinct from a.product_code)
             as zelfde_product
-    from claim_lines as c
-    left join allocations as a
+    from models.declaraties_netto as c
+    left join models.toewijzingen as a
         on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
 )
 
 select
-    * exclude (zelfde_product),
+    * exclude (zelfde_product, toewijzing_gevonden, toewijzing_reden_wijziging),
     case
         when not toewijzing_gevonden then 'geen_toewijzing'
         when toewijzing_reden_wijziging = '13' then 'verwijderd'

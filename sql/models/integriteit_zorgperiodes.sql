@@ -7,63 +7,79 @@
 --   without reports are not judged). start_datum = the earliest 305; stop_datum = the latest 307
 --   before the line's begindatum (the stop day itself is the last claimable day); herstart = a
 --   305 after that stop on or before the line's einddatum (care restarted within the period).
-with claim_lines as (
-    select * from models.integriteit_regels
-    where koppeling = 'bruikbaar' and binnen_geldigheid
+with reports as (
+    select toewijzing_nummer, aanbieder_agb, bsn, soort, datum from staging.zorgmeldingen
 ),
 
-reports as (
-    select * from staging.zorgmeldingen
+starts as (
+    select toewijzing_nummer, aanbieder_agb, bsn, datum from reports where soort = 'start'
 ),
 
-reported as (
-    select c.*
-    from claim_lines as c
+stops as (
+    select toewijzing_nummer, aanbieder_agb, bsn, datum from reports where soort = 'stop'
+),
+
+reported as not materialized (  -- read twice; a copy of the lines would cost more
+    -- only the columns that integriteit.na_stop_zorg and voor_start_zorg read
+    select
+        c.gemeente_code,
+        c.aanbieder_agb,
+        c.toewijzing_nummer,
+        c.bsn,
+        c.referentie_nummer,
+        c.begindatum,
+        c.einddatum,
+        c.ingediend_bedrag_cents
+    from models.integriteit_regels as c
     semi join reports as r using (toewijzing_nummer, aanbieder_agb, bsn)
+    where c.koppeling = 'bruikbaar' and c.binnen_geldigheid
 ),
 
 first_start as (
     select toewijzing_nummer, aanbieder_agb, bsn, min(datum) as start_datum
-    from reports
-    where soort = 'start'
+    from starts
     group by toewijzing_nummer, aanbieder_agb, bsn
 ),
 
-last_stop as (
+stopped_clients as (
+    select distinct toewijzing_nummer, aanbieder_agb, bsn from stops
+),
+
+-- Lines of a client with a reported stop: the latest stop before begindatum, then the first
+-- start after that stop (as-of joins, only over these lines). Other lines have neither.
+with_stop as (
     select
-        c._volgnr,
-        max(r.datum) as stop_datum
-    from reported as c
-    inner join reports as r
+        c.*,
+        l.datum as stop_datum,
+        r.datum as herstart_datum
+    from (
+        select * from reported
+        semi join stopped_clients using (toewijzing_nummer, aanbieder_agb, bsn)
+    ) as c
+    asof left join stops as l
+        on
+            c.toewijzing_nummer = l.toewijzing_nummer
+            and c.aanbieder_agb = l.aanbieder_agb
+            and c.bsn = l.bsn
+            and c.begindatum > l.datum
+    asof left join starts as r
         on
             c.toewijzing_nummer = r.toewijzing_nummer
             and c.aanbieder_agb = r.aanbieder_agb
             and c.bsn = r.bsn
-            and r.soort = 'stop'
-            and r.datum < c.begindatum
-    group by c._volgnr
+            and l.datum < r.datum
+    union all
+    select
+        *,
+        null as stop_datum,
+        null as herstart_datum
+    from reported
+    anti join stopped_clients using (toewijzing_nummer, aanbieder_agb, bsn)
 )
 
 select
-    c.*,
+    c.* exclude (herstart_datum),
     s.start_datum,
-    l.stop_datum,
-    exists (
-        select 1
-        from reports as r
-        where
-            r.toewijzing_nummer = c.toewijzing_nummer
-            and r.aanbieder_agb = c.aanbieder_agb
-            and r.bsn = c.bsn
-            and r.soort = 'start'
-            and r.datum > l.stop_datum
-            and r.datum <= c.einddatum
-    ) as herstart,
-    if(
-        c.begindatum = c.einddatum,
-        fmt_datum(c.begindatum),
-        fmt_datum(c.begindatum) || ' t/m ' || fmt_datum(c.einddatum)
-    ) as periode_tekst
-from reported as c
+    coalesce(c.herstart_datum <= c.einddatum, false) as herstart
+from with_stop as c
 left join first_start as s using (toewijzing_nummer, aanbieder_agb, bsn)
-left join last_stop as l using (_volgnr)

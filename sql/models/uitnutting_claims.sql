@@ -24,6 +24,7 @@ claim_lines as (
 
 counted as (
     select
+        a._volgnr as toewijzing_volgnr,
         a.gemeente_code,
         a.toewijzing_nummer,
         c.referentie_nummer,
@@ -46,15 +47,16 @@ counted as (
         and (a.einddatum is null or c.begindatum <= a.einddatum)
 )
 
+-- an allocation is partitioned by its row number: one number sorts faster than two strings
 select
-    *,
+    * exclude (toewijzing_volgnr),
     sum(hoeveelheid) over (
-        partition by gemeente_code, toewijzing_nummer
+        partition by toewijzing_volgnr
         order by begindatum, referentie_nummer
         rows between unbounded preceding and current row
     ) as cumulatief,
     sum(hoeveelheid) over (
-        partition by gemeente_code, toewijzing_nummer, maand
+        partition by toewijzing_volgnr, maand
         order by begindatum, referentie_nummer
         rows between unbounded preceding and current row
     ) as cumulatief_maand
