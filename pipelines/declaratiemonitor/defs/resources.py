@@ -19,6 +19,8 @@ from declaratiemonitor.paths import DEMO_DIR
 
 DEFAULT_LANDING = str(DEMO_DIR / "landing")
 DEFAULT_OUT = str(DEMO_DIR / "out")
+# DuckDB memory_limit of the warehouse connections, e.g. "4GB" (docs/operations.md)
+MEMORY_ENV = "DECLARATIEMONITOR_DUCKDB_GEHEUGEN"
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -126,9 +128,23 @@ def make_resources(
 ) -> dict:
     database = warehouse_path or str(Path(out_dir) / "warehouse.duckdb")
     return {
-        "duckdb": WarehouseResource(database=database, wait_seconds=default_wait()),
+        "duckdb": WarehouseResource(
+            database=database,
+            wait_seconds=default_wait(),
+            connection_config=duckdb_config(database),
+        ),
         "settings": PipelineSettings(landing_dir=landing_dir, out_dir=out_dir, peildatum=peildatum),
     }
+
+
+def duckdb_config(database: str) -> dict:
+    """DuckDB settings of the warehouse connections: without DECLARATIEMONITOR_DUCKDB_GEHEUGEN
+    DuckDB takes up to 80 % of RAM; with it, that limit, spilling to `duckdb_tmp/` next to the
+    warehouse."""
+    limit = os.environ.get(MEMORY_ENV, "").strip()
+    if not limit:
+        return {}
+    return {"memory_limit": limit, "temp_directory": str(Path(database).parent / "duckdb_tmp")}
 
 
 defs = dg.Definitions(resources=default_resources())

@@ -6,6 +6,7 @@ The result is written as JSON; the parent measures the peak RSS with wait4.
 """
 
 import json
+import os
 import sys
 import time
 import traceback
@@ -17,6 +18,7 @@ STARTED = time.time()
 def pipeline(args: dict) -> dict:
     import dagster as dg
 
+    from declaratiemonitor.defs.resources import MEMORY_ENV
     from declaratiemonitor.lib.bench.measure import RssSampler, stage_of
 
     # run_pipeline makes its own ephemeral Dagster instance; keep a handle to read its event log
@@ -29,7 +31,8 @@ def pipeline(args: dict) -> dict:
         return instance
 
     dg.DagsterInstance.ephemeral = staticmethod(keep)
-    _limit_duckdb(args.get("memory_limit"), args.get("temp_directory"))
+    if args.get("memory_limit"):  # the production setting; DuckDB spills next to the warehouse
+        os.environ[MEMORY_ENV] = args["memory_limit"]
     from declaratiemonitor.pipeline import run_pipeline
 
     imported = time.time()
@@ -81,28 +84,6 @@ def _step_windows(instance, sampler) -> list[dict]:
                 }
             )
     return steps
-
-
-def _limit_duckdb(memory_limit: str | None, temp_directory: str | None) -> None:
-    """Optional DuckDB memory limit on every warehouse connection (out-of-core runs): the same
-    resource class as run_pipeline makes, with `connection_config` added."""
-    if not memory_limit:
-        return
-    import declaratiemonitor.pipeline as pipeline_module
-
-    make = pipeline_module.make_resources
-
-    def limited(*a, **kw):
-        resources = make(*a, **kw)
-        database = resources["duckdb"]
-        fields = {name: getattr(database, name) for name in type(database).model_fields}
-        config = dict(fields.get("connection_config") or {}, memory_limit=memory_limit)
-        if temp_directory:
-            config["temp_directory"] = temp_directory
-        resources["duckdb"] = type(database)(**{**fields, "connection_config": config})
-        return resources
-
-    pipeline_module.make_resources = limited
 
 
 def floor(args: dict) -> dict:
