@@ -166,8 +166,7 @@ def run_bench(
             "landing": data.landing,
             "out": out,
             "peildatum": str(peildatum),
-            "memory_limit": memory_limit,
-            "temp_directory": str(work / "duckdb_tmp") if memory_limit else None,
+            "memory_limit": memory_limit,  # DuckDB spills to out/duckdb_tmp (resources.py)
         },
         work,
         env=child_env(root),
