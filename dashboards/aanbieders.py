@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import polars as pl
 
-from declaratiemonitor.lib import dashboard_render as r
+from declaratiemonitor.lib import dashboard as r
 
 ORDER = 2
 TITLE = "Aanbieders"
@@ -12,7 +12,8 @@ DESCRIPTION = (
     "gemarkeerde declaratieregels en de uitnutting naast die van andere aanbieders."
 )
 TOP = 15
-MAX_POINTS = 1_500  # above this a box shows its outliers only
+MAX_POINTS = 200  # a box shows every allocation up to this; above it its most extreme outliers
+ALL = "alle aanbieders"
 LABELLED = 8  # providers named next to their dot (the card is sorted on euro at stake)
 
 SCORECARD = """
@@ -46,11 +47,80 @@ full outer join signals as s using (aanbieder_agb)
 left join flagged as f using (aanbieder_agb)
 order by impact_cents desc, gedeclareerd_cents desc, aanbieder_agb
 """
+# utilisation vs the norm in % (one decimal), per allocation: all providers and per provider
+USAGE = """
+create or replace temp table dash_uitnutting as
+with u as (
+    select soort, aanbieder_agb, toewijzing_nummer, u_f, round(u_f * 100, 1) as y
+    from ({sql}) where klasse <> 'te vroeg'
+)
+select soort, aanbieder_agb as doos, * exclude (soort) from u where aanbieder_agb is not null
+union all
+select soort, null as doos, * exclude (soort) from u
+"""
+# box statistics as plotly computes them from the values: 'linear' quartiles (position
+# p * n - 0.5 of the sorted values, interpolated), whiskers at the most extreme value within
+# 1.5 IQR of the box; one row per soort and box ('alle aanbieders': doos null)
+QUARTILE = "sum(y * greatest(0, 1 - abs(i - greatest(0, least(n - 1, n * {p} - 0.5)))))"
+BOXES = f"""
+create or replace temp table dash_dozen as
+with ranked as (
+    select soort, doos, y, row_number() over (partition by soort, doos order by y) - 1 as i,
+        count(*) over (partition by soort, doos) as n
+    from dash_uitnutting
+),
+stats as (
+    select soort, doos, any_value(n) as n, {QUARTILE.format(p=0.25)} as q1,
+        {QUARTILE.format(p=0.5)} as mediaan, {QUARTILE.format(p=0.75)} as q3
+    from ranked group by soort, doos
+)
+select s.soort, s.doos, any_value(s.n) as n, any_value(s.q1) as q1,
+    any_value(s.mediaan) as mediaan, any_value(s.q3) as q3,
+    least(any_value(s.q1), min(u.y) filter (where u.y >= 2.5 * s.q1 - 1.5 * s.q3))
+        as ondergrens,
+    greatest(any_value(s.q3), max(u.y) filter (where u.y <= 2.5 * s.q3 - 1.5 * s.q1))
+        as bovengrens
+from stats as s
+inner join dash_uitnutting as u on s.soort = u.soort and s.doos is not distinct from u.doos
+group by s.soort, s.doos
+"""
+BOX_STATS = """
+select *, if(n <= $max, 0, greatest(uitschieters - $max, 0)) as weggelaten from (
+    select b.*, count(*) filter (where u.y < b.ondergrens or u.y > b.bovengrens) as uitschieters
+    from dash_dozen as b
+    inner join dash_uitnutting as u on b.soort = u.soort and b.doos is not distinct from u.doos
+    group by all
+)
+order by soort, doos nulls first
+"""
+# every allocation of a small box; else its outliers, the most extreme first, taking turns
+# above and below the box; jitter: a fixed sideways offset per allocation
+BOX_POINTS = """
+with candidates as (
+    select u.*, u.y > b.bovengrens as boven,
+        greatest(b.ondergrens - u.y, u.y - b.bovengrens) as afstand
+    from dash_uitnutting as u
+    inner join dash_dozen as b on u.soort = b.soort and u.doos is not distinct from b.doos
+    where b.n <= $max or u.y < b.ondergrens or u.y > b.bovengrens
+),
+ranked as (
+    select *, row_number() over (
+        partition by soort, doos, boven order by afstand desc, toewijzing_nummer
+    ) as per_kant
+    from candidates
+)
+select soort, doos, toewijzing_nummer, aanbieder_agb, u_f, y,
+    (hash(toewijzing_nummer) % 1000) / 999 * 0.4 - 0.2 as jitter
+from ranked
+qualify row_number() over (
+    partition by soort, doos order by per_kant, afstand desc, toewijzing_nummer
+) <= $max
+order by soort, doos, toewijzing_nummer
+"""
 
 
 def build(con) -> r.Page:
     card = r.query(con, SCORECARD)
-    usage = r.query(con, f"from ({r.sql_text('uitnutting')}) where klasse <> 'te vroeg'")
     intro = (
         "Per aanbieder: hoeveel er is gedeclareerd, hoeveel signalen er zijn en welk bedrag op "
         "het spel staat. Het aandeel gemarkeerde regels is het deel van de declaratieregels dat "
@@ -68,7 +138,7 @@ def build(con) -> r.Page:
                     r.Chart(share_chart(card), "Grootte van een bol: bedrag op het spel."),
                 ]
             ),
-            usage_block(usage),
+            usage_block(*usage_boxes(con)),
             scorecard_table(card),
         ],
     )
@@ -138,21 +208,28 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
     )
 
 
-def usage_block(usage: pl.DataFrame) -> r.ChartChoice | r.Note:
+def usage_boxes(con) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Box statistics per productsoort and box, and the points the boxes show."""
+    con.execute(USAGE.format(sql=r.sql_text("uitnutting")))
+    try:
+        con.execute(BOXES)
+        params = {"max": MAX_POINTS}
+        return r.query(con, BOX_STATS, params), r.query(con, BOX_POINTS, params)
+    finally:
+        con.execute("drop table if exists dash_uitnutting; drop table if exists dash_dozen")
+
+
+def usage_block(boxes: pl.DataFrame, points: pl.DataFrame) -> r.ChartChoice | r.Note:
     title = "Uitnutting ten opzichte van de lineaire norm, per aanbieder en productsoort"
-    soorten = (
-        usage.group_by("soort")
-        .agg(pl.len().alias("n"))
-        .sort(["n", "soort"], descending=[True, False])["soort"]
-        .to_list()
-    )
-    if not soorten:
+    alle = boxes.filter(pl.col("doos").is_null())
+    soorten = alle.sort(["n", "soort"], descending=[True, False])
+    if soorten.is_empty():
         return r.empty(title)
     options = {
-        f"{s} ({usage.filter(pl.col('soort') == s).height} toewijzingen)": usage_chart(
-            usage.filter(pl.col("soort") == s), s
+        f"{s} ({n} toewijzingen)": usage_chart(
+            boxes.filter(pl.col("soort") == s), points.filter(pl.col("soort") == s), s
         )
-        for s in soorten
+        for s, n in soorten.select("soort", "n").iter_rows()
     }
     return r.ChartChoice(
         title,
@@ -165,21 +242,55 @@ def usage_block(usage: pl.DataFrame) -> r.ChartChoice | r.Note:
     )
 
 
-def usage_chart(part: pl.DataFrame, soort: str) -> go.Figure:
+def usage_chart(boxes: pl.DataFrame, points: pl.DataFrame, soort: str) -> go.Figure:
+    """boxes: 'alle aanbieders' (doos null) first, then per provider; points: what they show."""
     fig = go.Figure()
-    groups = [("alle aanbieders", part, r.NEUTRAAL)]
-    for agb in sorted(part["aanbieder_agb"].unique().to_list()):
-        groups.append((agb, part.filter(pl.col("aanbieder_agb") == agb), r.PALETTE[0]))
-    for name, rows, color in groups:
-        _box(fig, name, rows, color)
+    names = []
+    for i, b in enumerate(boxes.iter_rows(named=True)):
+        name = b["doos"] or ALL
+        color = r.NEUTRAAL if b["doos"] is None else r.PALETTE[0]
+        names.append(name)
+        fig.add_box(
+            x=[i],
+            q1=[b["q1"]],
+            median=[b["mediaan"]],
+            q3=[b["q3"]],
+            lowerfence=[b["ondergrens"]],
+            upperfence=[b["bovengrens"]],
+            name=name,
+            marker_color=color,
+            boxpoints=False,
+            showlegend=False,
+            yhoverformat=",.0f",
+        )
+        _points(fig, i, name, color, points.filter(pl.col("doos").eq_missing(b["doos"])))
     fig.add_hline(
         y=100,
         line={"color": "#52606d", "dash": "dash"},
         annotation_text="lineaire norm (100 %)",
         annotation_position="top left",
     )
+    left_out = int(boxes["weggelaten"].sum())
+    if left_out:
+        fig.add_annotation(
+            x=0,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 11, "color": "#52606d"},
+            text=(
+                f"Per doos staan hooguit {MAX_POINTS} toewijzingen als punt (de meest afwijkende); "
+                f"{r.num(left_out)} uitschieters zijn weggelaten. De dozen gaan over alle "
+                "toewijzingen."
+            ),
+        )
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
-    fig.update_xaxes(type="category")
+    fig.update_xaxes(
+        tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4]
+    )
     return r.style(
         fig,
         f"Uitnutting t.o.v. de norm per aanbieder — {soort}",
@@ -189,23 +300,21 @@ def usage_chart(part: pl.DataFrame, soort: str) -> go.Figure:
     )
 
 
-def _box(fig: go.Figure, name: str, rows: pl.DataFrame, color: str) -> None:
-    """One box; every allocation as a dot (with its own hover text) unless there are many."""
-    every = rows.height <= MAX_POINTS
-    texts = [
-        f"Toewijzing {t}<br>Aanbieder {a}<br>Uitnutting t.o.v. norm: {r.pct(u, 0)}"
-        for t, a, u in rows.select("toewijzing_nummer", "aanbieder_agb", "u_f").iter_rows()
-    ]
-    fig.add_box(
-        y=(rows["u_f"] * 100).round(1).to_numpy(),
+def _points(fig: go.Figure, i: int, name: str, color: str, rows: pl.DataFrame) -> None:
+    """The allocations of one box as dots, spread sideways, each with its own hover text."""
+    if rows.is_empty():
+        return
+    fig.add_scatter(
+        x=(rows["jitter"] + i).to_list(),
+        y=rows["y"].to_list(),
+        mode="markers",
         name=name,
-        marker_color=color,
-        boxpoints="all" if every else "outliers",
-        jitter=0.4,
-        pointpos=0,
+        marker={"color": color, "size": 5, "opacity": 0.6},
         showlegend=False,
-        yhoverformat=",.0f",
-        hovertext=texts if every else None,
+        **r.hover(
+            f"Toewijzing {t}<br>Aanbieder {a}<br>Uitnutting t.o.v. norm: {r.pct(u, 0)}"
+            for t, a, u in rows.select("toewijzing_nummer", "aanbieder_agb", "u_f").iter_rows()
+        ),
     )
 
 

@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import polars as pl
 
-from declaratiemonitor.lib import dashboard_render as r
+from declaratiemonitor.lib import dashboard as r
 
 ORDER = 5
 TITLE = "No-show en opschaling"
@@ -22,38 +22,7 @@ STATUS_ORDER = {
 RESULT_COLORS = {"inhoudelijk": r.GOED, "geen_contact": r.FOUT, "vluchtig": r.LET_OP}
 
 TABLE_ROWS = 5_000  # streak table rows in the page (most urgent first); a note gives the total
-CONTACTS = "create or replace temp table dash_contacten as {sql}"
-STREAKS = """
-create or replace temp table dash_reeksen as
-with c as (from dash_contacten),
-streaks as (
-    select toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks,
-        any_value(min_pogingen) as min_pogingen, any_value(min_dagen) as min_dagen,
-        count(*) filter (where is_poging) as pogingen,
-        min(datum) filter (where is_poging) as begin_reeks,
-        max(datum) filter (where is_poging) as laatste_poging,
-        min(datum) filter (where poging_nr = min_pogingen) as nde_poging,
-        min(datum) filter (where is_inhoudelijk) as contact_op
-    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks
-    having count(*) filter (where is_poging) > 0
-),
-due as (
-    select *, if(nde_poging is null, null,
-        greatest(nde_poging, cast(begin_reeks + min_dagen as date))) as opschalen_op
-    from streaks
-)
-select *,
-    row_number() over (partition by toewijzing_nummer, gemeente_code, bsn order by reeks)
-        as reeks_nr,
-    case
-        when opschalen_op <= getvariable('peildatum')
-            and (contact_op is null or contact_op >= opschalen_op) then 'opschalen was nodig'
-        when contact_op is not null then 'afgesloten met contact'
-        when opschalen_op is not null then 'loopt, opschalen gepland'
-        else 'loopt'
-    end as status
-from due
-"""
+STREAKS = "create or replace temp table dash_reeksen as {sql}"
 # first those with signals (largest impact first), then most escalations due and attempts
 CHOSEN = f"""
 with signalled as (
@@ -74,22 +43,37 @@ order by coalesce(s.impact_cents, -1) desc, p.nodig desc, p.pogingen desc, p.toe
     p.gemeente_code
 limit {CHOICES}
 """
-CHOSEN_CONTACTS = """
-select * exclude (bsn) from dash_contacten
-where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
-"""
+CHOSEN_CONTACTS = "select * exclude (bsn) from ({sql}) order by gepland_begin, contact_id"
 CHOSEN_STREAKS = """
 select * exclude (bsn) from dash_reeksen
 where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
 """
+# every provider with contacts; the norm is the gemeente's (via the allocation), else 15 minutes
 PER_PROVIDER = """
+with allocation as (
+    select toewijzing_nummer, bsn, min(gemeente_code) as gemeente_code
+    from models.toewijzingen group by toewijzing_nummer, bsn
+),
+counted as (
+    select c.aanbieder_agb,
+        count(*) filter (where c.soort = 'no_show' and not c.minuten_gedeclareerd
+            > coalesce(p.noshow_max_minuten, 15)) as "no-show binnen de norm",
+        count(*) filter (where c.soort = 'no_show' and c.minuten_gedeclareerd
+            > coalesce(p.noshow_max_minuten, 15)) as "no-show met te veel minuten",
+        count(*) filter (where c.soort = 'contactpoging') as contactpoging
+    from staging.contactmomenten as c
+    left join allocation as a on c.toewijzing_nummer = a.toewijzing_nummer and c.bsn = a.bsn
+    left join staging.regelparameters as p on a.gemeente_code = p.gemeente_code
+    where c.soort in ('no_show', 'contactpoging')
+    group by c.aanbieder_agb
+)
 select aanbieder_agb,
-    count(*) filter (where soort = 'no_show' and not minuten_gedeclareerd > noshow_max_minuten)
-        as "no-show binnen de norm",
-    count(*) filter (where soort = 'no_show' and minuten_gedeclareerd > noshow_max_minuten)
-        as "no-show met te veel minuten",
-    count(*) filter (where soort = 'contactpoging') as contactpoging
-from dash_contacten group by aanbieder_agb order by aanbieder_agb nulls first
+    coalesce(c."no-show binnen de norm", 0) as "no-show binnen de norm",
+    coalesce(c."no-show met te veel minuten", 0) as "no-show met te veel minuten",
+    coalesce(c.contactpoging, 0) as contactpoging
+from (select distinct aanbieder_agb from staging.contactmomenten)
+left join counted as c using (aanbieder_agb)
+order by aanbieder_agb nulls first
 """
 # the most urgent first: status, then the earliest escalation date, then the most attempts
 TABLE = f"""
@@ -115,11 +99,11 @@ inner join dash_keuze as k using (gemeente_code, toewijzing_nummer)
 
 
 def build(con) -> r.Page:
-    con.execute(CONTACTS.format(sql=r.sql_text("contacten")))
+    con.execute(STREAKS.format(sql=r.sql_text("reeksen")))
     try:
         return _page(con)
     finally:
-        con.execute("drop table if exists dash_contacten; drop table if exists dash_reeksen")
+        con.execute("drop table if exists dash_reeksen")
 
 
 def _page(con) -> r.Page:
@@ -128,10 +112,10 @@ def _page(con) -> r.Page:
         "contact. Na minstens 8 pogingen en 8 weken moet de aanbieder opschalen naar de gemeente "
         "in plaats van door te declareren. Rode lijn: datum waarop opschalen nodig was."
     )
-    attempts = con.execute("select count(*) from dash_contacten where is_poging").fetchall()
-    if not attempts[0][0]:
+    # every attempt is in a streak: no streaks, no attempts
+    streaks = con.execute("select count(*) from dash_reeksen").fetchall()
+    if not streaks[0][0]:
         return r.Page(TITLE, intro, [r.Note("Geen contactpogingen of no-shows in deze run.")])
-    con.execute(STREAKS)
     peildatum = r.peildatum(con)
     return r.Page(
         TITLE,
@@ -148,7 +132,7 @@ def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
     con.register("dash_keuze", chosen.select("gemeente_code", "toewijzing_nummer").to_arrow())
     try:
         claims = r.query(con, CLAIMS)
-        contacts = r.query(con, CHOSEN_CONTACTS)
+        contacts = r.query(con, CHOSEN_CONTACTS.format(sql=r.sql_text("contacten")))
         streaks = r.query(con, CHOSEN_STREAKS)
     finally:
         con.unregister("dash_keuze")

@@ -7,7 +7,7 @@ peildatum, so that the trend survives the nightly rebuild of main.signals.
 import plotly.graph_objects as go
 import polars as pl
 
-from declaratiemonitor.lib import dashboard_render as r
+from declaratiemonitor.lib import dashboard as r
 
 ORDER = 1
 TITLE = "Overzicht"

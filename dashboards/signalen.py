@@ -3,7 +3,7 @@
 import plotly.graph_objects as go
 import polars as pl
 
-from declaratiemonitor.lib import dashboard_render as r
+from declaratiemonitor.lib import dashboard as r
 
 ORDER = 3
 TITLE = "Signalen"

@@ -5,7 +5,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from declaratiemonitor.lib import dashboard_render as r
+from declaratiemonitor.lib import dashboard as r
 
 ORDER = 4
 TITLE = "Uitnutting"

@@ -18,7 +18,7 @@ import pytest
 from filelock import FileLock
 
 from declaratiemonitor.defs.resources import make_resources
-from declaratiemonitor.lib import dashboard_render as render
+from declaratiemonitor.lib import dashboard as render
 from declaratiemonitor.lib.fixtures import DEFAULTS, bsn_from_number, complete_rows
 from declaratiemonitor.lib.warehouse import connect
 from declaratiemonitor.paths import REFERENCE_DIR

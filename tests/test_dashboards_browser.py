@@ -15,7 +15,7 @@ import pytest
 from filelock import FileLock
 from test_dashboards import bsns_in, build_example, input_bsns, shared_dir
 
-from declaratiemonitor.lib import dashboard_render as render
+from declaratiemonitor.lib import dashboard as render
 from declaratiemonitor.paths import REPO_ROOT
 from declaratiemonitor.pipeline import run_pipeline
 

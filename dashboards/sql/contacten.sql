@@ -1,12 +1,12 @@
 -- query: contacten
--- title: Contactmomenten per toewijzing met pogingen en reeksen (no-show en opschaling)
--- reads: staging.contactmomenten, models.toewijzingen, staging.regelparameters
+-- title: Contactmomenten van de getoonde toewijzingen met pogingen en reeksen (no-show en opschaling)
+-- reads: staging.contactmomenten, dash_keuze, models.toewijzingen, staging.regelparameters
 -- reading: RULES.md §3. An attempt (poging) is a contactpoging or no_show with resultaat
 --   geen_contact or vluchtig. reeks = the number of inhoudelijk contacts strictly before the
 --   contact: the attempts between two inhoudelijk contacts share one reeks, and the inhoudelijk
---   contact that ends a reeks carries its number. One row per contact (millions at scale), so
---   the pseudonym is not computed here: the column bsn is only for the pages to group on and to
---   select client_key(bsn) of the few rows they show; no page selects bsn itself.
+--   contact that ends a reeks carries its number. One row per contact of the toewijzingen in
+--   dash_keuze (the few the page shows; the numbering needs all their contacts, so the filter is
+--   on the toewijzing, not on the contact). No page selects bsn.
 with contacts as (
     select
         c.*,
@@ -15,6 +15,7 @@ with contacts as (
         as is_poging,
         c.resultaat = 'inhoudelijk' as is_inhoudelijk
     from staging.contactmomenten as c
+    where c.toewijzing_nummer in (select k.toewijzing_nummer from dash_keuze as k)
 ),
 
 allocation as (
@@ -23,6 +24,7 @@ allocation as (
         bsn,
         min(gemeente_code) as gemeente_code
     from models.toewijzingen
+    where toewijzing_nummer in (select k.toewijzing_nummer from dash_keuze as k)
     group by toewijzing_nummer, bsn
 ),
 
