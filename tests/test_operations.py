@@ -31,12 +31,12 @@ from typer.testing import CliRunner
 
 from declaratiemonitor.cli import app
 from declaratiemonitor.cli_review import review_app
-from declaratiemonitor.lib import staging
+from declaratiemonitor.lib import ingest, landing, staging
 from declaratiemonitor.lib.contract import TABLES
 from declaratiemonitor.lib.generate import generate
 from declaratiemonitor.lib.operations import promotion
 from declaratiemonitor.lib.operations.lock import RunBezig, warehouse_lock
-from declaratiemonitor.lib.warehouse import connect
+from declaratiemonitor.lib.warehouse import connect, prepare
 from declaratiemonitor.pipeline import run_pipeline
 
 P1, P2 = "2026-10-23", "2026-11-23"
@@ -315,3 +315,84 @@ def test_second_run_while_busy_stops_and_the_first_completes(nights: dict) -> No
         assert count == nights["second"].height
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- ingestion without copies
+
+
+def test_first_load_stages_the_landing_rows_directly(nights: dict, tmp_path: Path) -> None:
+    """Night 1 loads every month: staged straight from landing (no delta tables left), in file
+    order, and the same rows and quarantine as the plain full load; the months are logged."""
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(nights["after_first"], copy)
+    cols = ", ".join([*TABLES["declaraties"].column_names, "_bron", "_regel", "_volgnr"])
+    with connect(copy) as con:
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        assert not [n for n in names if n.endswith("__delta")]
+        loaded = con.execute(f"select {cols} from staging.declaraties").fetchall()
+        assert [r[-1] for r in loaded] == sorted(r[-1] for r in loaded)  # stored in file order
+        months = con.execute("select maand from meta.laadlog order by maand").fetchall()
+        assert months == con.execute("select maand from meta.laadstatus order by maand").fetchall()
+        quarantine = "select _bron, _regel, reden, record from staging.quarantine "
+        quarantine += "where tabel = 'declaraties' order by all"
+        first_quarantine = con.execute(quarantine).fetchall()
+        landing.create_landing_table(con, TABLES["declaraties"])  # landed as a copy this time
+        landing.load_files(
+            con, TABLES["declaraties"], [nights["a"] / "declaraties.parquet"], nights["a"]
+        )
+        staging.stage_table(con, TABLES["declaraties"])
+        full = con.execute(f"select {cols} from staging.declaraties").fetchall()
+        assert loaded == full and first_quarantine == con.execute(quarantine).fetchall()
+
+
+def test_one_parquet_file_is_landed_as_a_view_with_the_copied_rows(nights: dict) -> None:
+    """A single Parquet file becomes a view with exactly the rows and columns the copy had; the
+    next run can land a table in its place (e.g. when a CSV or XML arrives)."""
+    table, root = TABLES["declaraties"], nights["a"]
+    con = duckdb.connect()
+    prepare(con)
+    landing.create_landing_table(con, table)
+    copied = landing.load_files(con, table, [root / "declaraties.parquet"], root)
+    con.execute("create table copied as from landing.declaraties")
+    viewed = landing.create_landing_view(con, table, root / "declaraties.parquet", root)
+    assert (viewed.files, viewed.rows, viewed.notes) == (copied.files, copied.rows, copied.notes)
+    kinds = con.execute(
+        "select view_name from duckdb_views() where schema_name = 'landing'"
+    ).fetchall()
+    assert kinds == [("declaraties",)]
+    assert (
+        con.execute("describe landing.declaraties").fetchall()
+        == con.execute("describe copied").fetchall()
+    )
+    assert (
+        con.execute("from landing.declaraties").fetchall() == con.execute("from copied").fetchall()
+    )
+    assert not con.execute("from landing.declaraties__afgewezen").fetchall()
+    landing.create_landing_table(con, table)  # a view is replaced by a table again
+    assert con.execute("select count(*) from landing.declaraties").fetchall() == [(0,)]
+    con.close()
+
+
+def test_staged_rows_keep_file_order_also_when_the_order_check_fails(
+    nights: dict, monkeypatch
+) -> None:
+    """The staged table is written without a sort and checked for `_volgnr` order; when the
+    check fails it is sorted, so the stored order never depends on DuckDB's plan."""
+    table, root = TABLES["declaraties"], nights["a"]
+    con = duckdb.connect()
+    prepare(con)
+    con.execute("create table landing.up as select range as _volgnr from range(1000)")
+    con.execute("create table landing.down as from landing.up order by _volgnr desc")
+    assert staging._in_volgnr_order(con, "landing.up")
+    assert not staging._in_volgnr_order(con, "landing.down")
+    ingest.ensure_meta(con)
+    landing.create_landing_table(con, table)
+    landing.load_files(con, table, [root / "declaraties.parquet"], root)
+    staging.stage_table(con, table)
+    unsorted = con.execute("from staging.declaraties").fetchall()
+    monkeypatch.setattr(staging, "_in_volgnr_order", lambda con, relation: False)
+    staging.stage_table(con, table)
+    resorted = con.execute("from staging.declaraties").fetchall()
+    assert unsorted == resorted and len(resorted) > 1000
+    assert [r[-1] for r in resorted] == sorted(r[-1] for r in resorted)
+    con.close()

@@ -116,9 +116,13 @@ def _landing_asset(table: Table) -> dg.AssetsDefinition:
     def _asset(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
         with warehouse(duckdb) as con, timed_step(con, f"landing/{table.name}"):
             ingest.ensure_meta(con)
-            landing.create_landing_table(con, table)
-            stats = _load_sources(con, table, settings.landing)
-            xml_rows = _xml_rows_into_landing(con, table)
+            xml_rows = 0
+            if single := _single_parquet(con, table, settings.landing):
+                stats = landing.create_landing_view(con, table, single, settings.landing)
+            else:
+                landing.create_landing_table(con, table)
+                stats = _load_sources(con, table, settings.landing)
+                xml_rows = _xml_rows_into_landing(con, table)
             if table.required_file and not stats.files and not xml_rows:
                 raise InvoerFout(
                     f"Verplicht bestand ontbreekt: {settings.landing / table.name}.csv "
@@ -134,6 +138,25 @@ def _landing_asset(table: Table) -> dg.AssetsDefinition:
         )
 
     return _asset
+
+
+def _single_parquet(con, table: Table, landing_dir: Path) -> Path | None:
+    """The table's only source when that is one Parquet file: it is then landed as a view
+    (no copy). Reference tables (merged with the repo's rows) and tables with XML rows, which
+    are appended, get a table."""
+    if table.reference or not landing_dir.is_dir():
+        return None
+    files = landing.table_files(landing_dir, table)
+    if len(files) != 1 or files[0].suffix != ".parquet":
+        return None
+    if table.name in XML_TABLES and scalar(
+        con,
+        f"select (select count(*) from landing.xml_{table.name}) "
+        "+ (select count(*) from landing.xml_afgewezen where tabel = ?)",
+        [table.name],
+    ):
+        return None
+    return files[0]
 
 
 def _load_sources(con, table: Table, landing_dir: Path) -> landing.LandingStats:

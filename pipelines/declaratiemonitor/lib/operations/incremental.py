@@ -1,12 +1,14 @@
 """Claims are staged per declaratiemaand (month of `begindatum`): a month is staged again only
 when its raw rows changed since the last successful run; the other months stay untouched.
 
-Every run still reads the landing files into `landing.<table>` (raw text, cheap). Per month a
-fingerprint (row count + sum of row hashes over all columns, `_bron`, `_regel`, `_volgnr`)
-is compared with `meta.laadstatus`; months whose fingerprint or loader version differ, that
-disappeared, or whose begindatum is unreadable are validated again, the rest is kept as is.
-Because `_volgnr` and `_regel` are in the fingerprint, a kept month is exactly what a full load
-would produce. `meta.laadlog` lists the months the last run loaded (docs/operations.md).
+Every run still reads the landing files into `landing.<table>` (raw text, cheap; a single
+Parquet file is a view over that file, see lib/landing.py). Per month a fingerprint (row count
++ sum of row hashes over all columns, `_bron`, `_regel`, `_volgnr`) is compared with
+`meta.laadstatus`; months whose fingerprint or loader version differ, that disappeared, or
+whose begindatum is unreadable are validated again, the rest is kept as is. Because `_volgnr`
+and `_regel` are in the fingerprint, a kept month is exactly what a full load would produce.
+When every month is to be loaded (first run, new loader version), the landing table is staged
+as a whole. `meta.laadlog` lists the months the last run loaded (docs/operations.md).
 """
 
 import dataclasses
@@ -61,14 +63,19 @@ def stage_by_month(con: duckdb.DuckDBPyConnection, table: Table) -> MonthlyLoad:
         [t],
     )
     full = not staged or kept == 0
-    delta = dataclasses.replace(table, name=f"{t}__delta")
-    landing.create_landing_table(con, delta)
-    con.execute(
-        f"""insert into landing.{t}__delta select * from landing.{t}
-            where {month} is null or {month} in (select maand from _te_laden)"""
-    )
-    staging.stage_table(con, delta)
-    _replace_months(con, t, month, full)
+    if full:
+        # Every month is loaded: stage the landing table itself (a copy of all rows into a
+        # delta table and back cost two full writes: ~30 CPU-s at 10 M claim lines).
+        staging.stage_table(con, table)
+    else:
+        delta = dataclasses.replace(table, name=f"{t}__delta")
+        landing.create_landing_table(con, delta)
+        con.execute(
+            f"""insert into landing.{t}__delta select * from landing.{t}
+                where {month} is null or {month} in (select maand from _te_laden)"""
+        )
+        staging.stage_table(con, delta)
+        _replace_months(con, t)
     _record_state(con, t, version)
     loaded = [
         "onbekend" if m is None else m.strftime("%Y-%m")
@@ -124,21 +131,18 @@ def _months_to_load(con, t: str, version: str, incremental: bool) -> None:
     )
 
 
-def _replace_months(con, t: str, month: str, full: bool) -> None:
+def _replace_months(con, t: str) -> None:
     """Swap the staged rows and quarantine rows of the loaded months for the new ones."""
-    if full:
-        con.execute(f"create or replace table staging.{t} as from staging.{t}__delta")
-    else:
-        con.execute(
-            f"""delete from staging.{t} where cast(date_trunc('month', begindatum) as date)
-                in (select maand from _te_laden where maand is not null)"""
-        )
-        con.execute(f"insert into staging.{t} from staging.{t}__delta")
+    con.execute(
+        f"""delete from staging.{t} where cast(date_trunc('month', begindatum) as date)
+            in (select maand from _te_laden where maand is not null)"""
+    )
+    con.execute(f"insert into staging.{t} from staging.{t}__delta")
     record_month = month_of(f"json_extract_string(record, '$.{MONTH_COLUMNS[t]}')")
     con.execute(
-        f"""delete from staging.quarantine where tabel = ? and (? or record is null
+        f"""delete from staging.quarantine where tabel = ? and (record is null
                 or {record_month} is null or {record_month} in (select maand from _te_laden))""",
-        [t, full],
+        [t],
     )
     con.execute(
         f"insert into staging.quarantine select ?, _bron, _regel, reden, null "
