@@ -28,6 +28,9 @@ create or replace temp macro fmt_num(x, decimals) as
 create or replace temp macro fmt_eur(cents) as '€ ' || fmt_num(cents / 100.0, 2);
 
 create or replace temp macro fmt_datum(d) as strftime(cast(d as date), '%d-%m-%Y');
+-- a claim period in Dutch: one date for a single day, else 'dd-mm-jjjj t/m dd-mm-jjjj'
+create or replace temp macro fmt_periode(b, e) as
+    if(b = e, fmt_datum(b), fmt_datum(b) || ' t/m ' || fmt_datum(e));
 
 -- keyed pseudonym: HMAC-SHA256(key, bsn); the pads are set per connection from the key
 create or replace temp macro client_key(bsn) as

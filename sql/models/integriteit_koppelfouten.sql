@@ -38,11 +38,7 @@ described as (
             else ''
         end
         || fmt_eur(ingediend_bedrag_cents) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || ')' as regel
+        || fmt_periode(begindatum, einddatum) || ')' as regel
     from flagged
     where fout is not null
 ),

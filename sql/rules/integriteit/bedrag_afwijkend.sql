@@ -33,11 +33,8 @@ flagged as (
         *,
         greatest(ingediend_bedrag_cents - berekend_cents, 0) as te_veel_cents,
         referentie_nummer || ' ('
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || '): ingediend ' || fmt_eur(ingediend_bedrag_cents) || ', berekend '
+        || fmt_periode(begindatum, einddatum)
+        || '): ingediend ' || fmt_eur(ingediend_bedrag_cents) || ', berekend '
         || geleverd_volume || ' '
         || case eenheid
             when '04' then 'uur' when '14' then 'etmalen' when '16' then 'dagdelen'

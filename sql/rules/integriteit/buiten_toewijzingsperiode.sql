@@ -35,11 +35,8 @@ flagged as (
         *,
         round_half_up(ingediend_bedrag_cents * dagen_buiten / claim_dagen) as bedrag_buiten,
         referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || ': ' || dagen_buiten || if(dagen_buiten = 1, ' dag', ' dagen') || ' buiten)' as regel
+        || fmt_periode(begindatum, einddatum)
+        || ': ' || dagen_buiten || if(dagen_buiten = 1, ' dag', ' dagen') || ' buiten)' as regel
     from measured_lines
     where dagen_buiten > 0
 )

@@ -19,11 +19,7 @@ flagged as (
     select
         *,
         referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || ') '
+        || fmt_periode(begindatum, einddatum) || ') '
         || if(
             debet_gevonden,
             'crediteert debetregel ' || vorig_referentie_nummer

@@ -20,11 +20,7 @@ with flagged as (
         *,
         datediff('day', stop_datum, begindatum) as dagen_na_stop,
         referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || ')' as regel
+        || fmt_periode(begindatum, einddatum) || ')' as regel
     from models.integriteit_zorgperiodes
     where
         (start_datum is null or einddatum >= start_datum)

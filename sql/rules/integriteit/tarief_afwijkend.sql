@@ -27,11 +27,8 @@ flagged as (
             / if(eenheid = '01', 60, 1)
         ), 0) as te_veel_cents,
         referentie_nummer || ' (' || coalesce(product_code, product_categorie) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || '): tarief ' || fmt_eur(product_tarief_cents) || ' in plaats van '
+        || fmt_periode(begindatum, einddatum)
+        || '): tarief ' || fmt_eur(product_tarief_cents) || ' in plaats van '
         || fmt_eur(contract_tarief_cents)
         || case
             when eenheid in ('01', '04') then ' per uur'

@@ -20,11 +20,7 @@ with flagged as (
         *,
         datediff('day', einddatum, start_datum) as dagen_voor_start,
         referentie_nummer || ' (' || fmt_eur(ingediend_bedrag_cents) || ', '
-        || if(
-            begindatum = einddatum,
-            fmt_datum(begindatum),
-            fmt_datum(begindatum) || ' t/m ' || fmt_datum(einddatum)
-        ) || ')' as regel
+        || fmt_periode(begindatum, einddatum) || ')' as regel
     from models.integriteit_zorgperiodes
     where einddatum < start_datum
 )
