@@ -4,6 +4,9 @@
 -- reading: RULES.md Conventions. Time volumes are expressed in minutes (volume_minuten) and
 --   amounts in eurocent. The contract tariff is the producten row of the claim's gemeente and
 --   product valid on begindatum. A claim line belongs to the month of its begindatum.
+--   The model carries only the columns its readers use (models, rules, dashboards, steekproef;
+--   writing wide rows costs most): not debet_credit (always 'D'), vorig_referentie_nummer,
+--   _bron, _regel or the allocation's unit.
 with claim_lines as not materialized (  -- read twice; a copy of every line would cost more
     select * from staging.declaraties where debet_credit = 'D'
 ),
@@ -59,13 +62,29 @@ with_product as (
 )
 
 select
-    w.*,
+    w.declaratie_nummer,
+    w.declaratie_dagtekening,
+    w.referentie_nummer,
+    w.toewijzing_nummer,
+    w.gemeente_code,
+    w.aanbieder_agb,
+    w.bsn,
+    w.product_categorie,
+    w.product_code,
+    w.begindatum,
+    w.einddatum,
+    w.geleverd_volume,
+    w.eenheid,
+    w.product_tarief_cents,
+    w.ingediend_bedrag_cents,
+    w._volgnr,
+    w.soort,
+    w.contract_tarief_cents,
     cast(date_trunc('month', w.begindatum) as date) as maand,
     w.begindatum = w.einddatum as is_dag,
     w.eenheid in ('01', '04') as is_tijd,
     w.geleverd_volume * case w.eenheid when '04' then 60 else 1 end as volume_vergelijkbaar,
     t.toewijzing_nummer is not null as toewijzing_gevonden,
-    t.eenheid as toewijzing_eenheid,
     coalesce(w.eenheid = t.eenheid or (t.eenheid = '04' and w.eenheid = '01'), false)
         as eenheid_compatibel
 from with_product as w

@@ -31,8 +31,7 @@ totals as (
     select
         gemeente_code,
         toewijzing_nummer,
-        sum(hoeveelheid) as gedeclareerd,
-        list(referentie_nummer order by begindatum, referentie_nummer) as regels
+        sum(hoeveelheid) as gedeclareerd
     from counted
     group by gemeente_code, toewijzing_nummer
 ),
@@ -42,7 +41,6 @@ measured as (
         a.*,
         if(a.volume is null, a.budget_cents, a.toegewezen_totaal) as toegewezen,
         coalesce(t.gedeclareerd, 0) as gedeclareerd,
-        coalesce(t.regels, []) as regels,
         coalesce(t.gedeclareerd, 0) / toegewezen as benut,
         coalesce(t.gedeclareerd, 0) / toegewezen / a.f as tempo
     from allocations as a
@@ -61,9 +59,21 @@ flagged as (
         and round(m.tempo, 9) < p.onderbenutting_drempel
 ),
 
+evidence as (
+    -- the sums find the flagged allocations first: lists only for their lines
+    select
+        c.gemeente_code,
+        c.toewijzing_nummer,
+        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer) as regels
+    from counted as c
+    semi join flagged as f using (gemeente_code, toewijzing_nummer)
+    group by c.gemeente_code, c.toewijzing_nummer
+),
+
 described as (
     select
-        *,
+        f.*,
+        coalesce(e.regels, []) as regels,
         list_transform(
             [gedeclareerd, toegewezen],
             lambda x: case
@@ -77,7 +87,8 @@ described as (
                 else fmt_num(x, 0) || if(x = 1, ' eenheid', ' eenheden')
             end
         ) as tekst
-    from flagged
+    from flagged as f
+    left join evidence as e using (gemeente_code, toewijzing_nummer)
 )
 
 select

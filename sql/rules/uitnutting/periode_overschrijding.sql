@@ -29,14 +29,19 @@ counted as (
     semi join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
+month_totals as (
+    -- the sums find the months over their maximum first: evidence only for their lines
+    select gemeente_code, toewijzing_nummer, maand, sum(hoeveelheid) as gedeclareerd
+    from counted
+    group by gemeente_code, toewijzing_nummer, maand
+),
+
 month_spans as (
-    select distinct
-        c.gemeente_code,
-        c.toewijzing_nummer,
-        c.maand,
-        greatest(c.maand, a.ingangsdatum) as span_start,
-        least(month_end(c.maand), coalesce(a.einddatum, month_end(c.maand))) as span_end
-    from counted as c
+    select
+        t.*,
+        greatest(t.maand, a.ingangsdatum) as span_start,
+        least(month_end(t.maand), coalesce(a.einddatum, month_end(t.maand))) as span_end
+    from month_totals as t
     inner join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
@@ -54,30 +59,23 @@ month_limits as (
     inner join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
-limited as (
-    select
-        c.*,
-        m.maximum,
-        m.perioden
-    from counted as c
-    inner join month_limits as m using (gemeente_code, toewijzing_nummer, maand)
-),
-
 per_month as (
     select
-        gemeente_code,
-        toewijzing_nummer,
-        maand,
-        any_value(maximum) as maximum,
-        any_value(perioden) as perioden,
-        sum(hoeveelheid) as gedeclareerd,
+        m.gemeente_code,
+        m.toewijzing_nummer,
+        m.maand,
+        any_value(m.maximum) as maximum,
+        any_value(m.perioden) as perioden,
+        any_value(m.gedeclareerd) as gedeclareerd,
         sum(
-            least(hoeveelheid, greatest(cumulatief_maand - maximum, 0)) * cent_per_eenheid
+            least(c.hoeveelheid, greatest(c.cumulatief_maand - m.maximum, 0)) * c.cent_per_eenheid
         ) as impact,
-        list(referentie_nummer order by begindatum, referentie_nummer)
-            filter (where cumulatief_maand > maximum) as regels
-    from limited
-    group by gemeente_code, toewijzing_nummer, maand
+        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer)
+            filter (where c.cumulatief_maand > m.maximum) as regels
+    from month_limits as m  -- allocations in scope only: no semi join with them needed here
+    inner join models.uitnutting_claims as c using (gemeente_code, toewijzing_nummer, maand)
+    where m.gedeclareerd > m.maximum
+    group by m.gemeente_code, m.toewijzing_nummer, m.maand
 ),
 
 flagged as (
