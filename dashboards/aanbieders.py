@@ -198,7 +198,7 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
         name="aanbieder",
         **r.hover(_hover(x) for x in data.iter_rows(named=True)),
     )
-    fig.update_xaxes(type="log", tickprefix="€ ", tickformat=",.0f")
+    fig.update_xaxes(type="log", dtick=1, tickprefix="€ ", tickformat=",.0f")  # 10, 100, ...
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     return r.style(
         fig,
