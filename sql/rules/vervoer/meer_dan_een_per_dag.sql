@@ -113,8 +113,21 @@ period_totals as (
 ),
 
 allocation_periods as (
-    select * from allocation_transport
+    -- per allocation the period lines of the flagged periods only, so the evidence lists are
+    -- built for these few (same grouping as models.vervoer_ritten_per_toewijzing)
+    select
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        begindatum,
+        einddatum,
+        sum(ingediend_bedrag_cents) as bedrag_cents,
+        list(referentie_nummer order by referentie_nummer) as evidence
+    from transport
+    semi join period_totals using (bsn, begindatum, einddatum)
     where not is_dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
 ),
 
 period_signals as (

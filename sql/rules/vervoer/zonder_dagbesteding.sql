@@ -5,7 +5,7 @@
 --   §5.4.3 (lines 4722-4729), productkaart Vervoer Dagbesteding (lines 5436-5446)
 -- severity: hoog
 -- version: 1
--- reads: models.declaraties_netto, models.vervoer_ritten_per_toewijzing
+-- reads: models.declaraties_netto, models.vervoer_ritten, models.vervoer_ritten_per_toewijzing
 -- reading: RULES.md §4. Dagbesteding = net claim lines of soort dagbesteding of the same bsn (any
 --   provider or allocation). A transport day line is flagged when no dagbesteding line (day line,
 --   or period line whose period contains the day) covers that day; impact = its amount. Transport
@@ -39,8 +39,7 @@ transport_days as (
         bsn,
         begindatum as dag,
         ritten,
-        bedrag_cents,
-        evidence
+        bedrag_cents
     from transport
     where is_dag
 ),
@@ -176,7 +175,6 @@ day_signals as (
         cast(ritten as double) as measured,
         0.0 as threshold,
         bedrag_cents as impact_cents,
-        evidence,
         'Vervoer gedeclareerd op ' || fmt_datum(dag) || ' (' || fmt_num(ritten, 0)
         || if(ritten = 1, ' rit, ', ' ritten, ') || fmt_eur(bedrag_cents)
         || ') terwijl er voor de cliënt die dag geen dagbesteding is gedeclareerd.' as message
@@ -194,7 +192,6 @@ period_signals as (
         cast(e.ritten as double) as measured,
         cast(e.beschikbaar as double) as threshold,
         round_half_up(a.bedrag_cents * e.teveel / e.ritten) as impact_cents,
-        a.evidence,
         'Voor de cliënt zijn van ' || fmt_datum(a.begindatum) || ' t/m ' || fmt_datum(a.einddatum)
         || ' ' || fmt_num(e.ritten, 0) || if(e.ritten = 1, ' rit', ' ritten')
         || ' vervoer gedeclareerd, maar dagbesteding op ' || fmt_num(e.db_dagen, 0)
@@ -215,22 +212,54 @@ all_signals as (
     select * from day_signals
     union all
     select * from period_signals
+),
+
+signal_evidence as (
+    -- the evidence lists, built here for the flagged lines only (the model has none): the lines
+    -- of each flagged day and each allocation in a flagged period (a day line's period is its day)
+    select
+        l.gemeente_code,
+        l.aanbieder_agb,
+        l.toewijzing_nummer,
+        l.bsn,
+        l.begindatum as period_start,
+        l.einddatum as period_end,
+        list(l.referentie_nummer order by l.referentie_nummer) as evidence
+    from (
+        select t.* from models.vervoer_ritten as t
+        semi join day_findings as d
+            on
+                t.gemeente_code = d.gemeente_code
+                and t.aanbieder_agb = d.aanbieder_agb
+                and t.toewijzing_nummer = d.toewijzing_nummer
+                and t.bsn = d.bsn
+                and t.begindatum = d.dag
+                and t.is_dag
+        union all
+        select t.* from models.vervoer_ritten as t
+        semi join period_excess as e using (bsn, begindatum, einddatum)
+        where not t.is_dag
+    ) as l
+    group by
+        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.bsn, l.begindatum, l.einddatum
 )
 
 select
-    gemeente_code,
-    aanbieder_agb,
-    toewijzing_nummer,
-    bsn,
-    period_start,
-    period_end,
-    measured,
-    threshold,
+    s.gemeente_code,
+    s.aanbieder_agb,
+    s.toewijzing_nummer,
+    s.bsn,
+    s.period_start,
+    s.period_end,
+    s.measured,
+    s.threshold,
     'retourritten' as unit,
-    cast(impact_cents as bigint) as impact_cents,
-    evidence,
-    message
-from all_signals
+    cast(s.impact_cents as bigint) as impact_cents,
+    e.evidence,
+    s.message
+from all_signals as s
+inner join signal_evidence as e
+    using (gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, period_start, period_end)
 qualify row_number() over (
     partition by gemeente_code, toewijzing_nummer, period_start
     order by impact_cents desc, period_end desc
