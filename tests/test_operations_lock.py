@@ -27,6 +27,7 @@ HOLDER = textwrap.dedent(
     with warehouse_lock(warehouse):
         ready.write_text("ja")
         time.sleep(hold)
+        ready.with_name("vrijgegeven").write_text("ja")  # still holding the lock here
     """
 )
 
@@ -67,7 +68,8 @@ def test_second_run_can_wait_for_the_first(tmp_path: Path) -> None:
     holder = hold_lock(warehouse, 1)
     start = time.monotonic()
     with warehouse_lock(warehouse, 60):
-        assert holder.poll() is not None  # got it only after the holder let go
+        # got it only after the holder let go (its process may still be exiting)
+        assert (tmp_path / "vrijgegeven").exists()
     assert time.monotonic() - start < 60
     holder.wait()
 
