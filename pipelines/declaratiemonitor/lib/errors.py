@@ -3,4 +3,3 @@
 
 class InvoerFout(Exception):
     """The input (landing folder, file, column, parameter) is not usable as given."""
-

@@ -100,9 +100,14 @@ class ScenarioContext:
         before peildatum, runs two years, and allocates far more than any scenario claims.
         product_code None = an allocation at category level: give product_categorie and
         eenheid in `values`."""
-        product = (self.product(gemeente_code, product_code) if product_code
-                   else {"product_categorie": values.pop("product_categorie"),
-                         "eenheid": values.pop("eenheid")})
+        product = (
+            self.product(gemeente_code, product_code)
+            if product_code
+            else {
+                "product_categorie": values.pop("product_categorie"),
+                "eenheid": values.pop("eenheid"),
+            }
+        )
         start = (self.peildatum - timedelta(days=90)).replace(day=1)
         bsn = values.pop("bsn", None) or self.new_bsn()
         row = {

@@ -28,23 +28,40 @@ def weekdays(month: date, n: int, skip: int = 0) -> list[date]:
 class Client:
     """A fresh client with a transport allocation, a reisafstand and a dagbesteding allocation."""
 
-    def __init__(self, ctx: ScenarioContext, gemeente: str, product: str, km: float | None,
-                 rolstoel: bool = False, alternatief: float | None = None,
-                 dagbesteding_agb: str | None = None) -> None:
+    def __init__(
+        self,
+        ctx: ScenarioContext,
+        gemeente: str,
+        product: str,
+        km: float | None,
+        rolstoel: bool = False,
+        alternatief: float | None = None,
+        dagbesteding_agb: str | None = None,
+    ) -> None:
         self.ctx = ctx
         self.vervoer = ctx.toewijzing(gemeente, product)
         self.bsn, self.agb = self.vervoer["bsn"], self.vervoer["aanbieder_agb"]
         self.dagbesteding = ctx.toewijzing(
-            gemeente, DAGBESTEDING[gemeente], bsn=self.bsn,
+            gemeente,
+            DAGBESTEDING[gemeente],
+            bsn=self.bsn,
             aanbieder_agb=dagbesteding_agb or self.agb,
         )
         self.m0 = self.vervoer["ingangsdatum"]
         self.m1 = add_months(self.m0, 1)
         if km is not None:
-            ctx.add("reisafstanden", [{
-                "bsn": self.bsn, "aanbieder_agb": self.agb, "enkele_reis_km": km,
-                "rolstoel": rolstoel, "km_dichtstbijzijnde_passende_locatie": alternatief,
-            }])
+            ctx.add(
+                "reisafstanden",
+                [
+                    {
+                        "bsn": self.bsn,
+                        "aanbieder_agb": self.agb,
+                        "enkele_reis_km": km,
+                        "rolstoel": rolstoel,
+                        "km_dichtstbijzijnde_passende_locatie": alternatief,
+                    }
+                ],
+            )
 
     @property
     def nummer(self) -> str:
@@ -94,8 +111,10 @@ def _staffel_te_hoog(ctx: ScenarioContext) -> None:
     # near-misses: 15 km -> 08V04; Drechtsteden 11,0 km -> 08D02; 9,5 km rounds to 10 -> 08V03;
     # 10,4 km rounds to 10 (not above max_km_passend) -> 08V03; 12 km in a wheelchair -> 08V11
     for gemeente, product, km, rolstoel, alt in [
-        ("1771", "08V04", 15.0, False, None), ("0505", "08D02", 11.0, False, None),
-        ("1771", "08V03", 9.5, False, None), ("1771", "08V03", 10.4, False, 3.0),
+        ("1771", "08V04", 15.0, False, None),
+        ("0505", "08D02", 11.0, False, None),
+        ("1771", "08V03", 9.5, False, None),
+        ("1771", "08V03", 10.4, False, 3.0),
         ("1771", "08V11", 12.0, True, None),
     ]:
         n = Client(ctx, gemeente, product, km, rolstoel=rolstoel, alternatief=alt)
