@@ -396,3 +396,46 @@ def test_staged_rows_keep_file_order_also_when_the_order_check_fails(
     assert unsorted == resorted and len(resorted) > 1000
     assert [r[-1] for r in resorted] == sorted(r[-1] for r in resorted)
     con.close()
+
+
+def test_repeated_key_is_quarantined_after_the_first_valid_row_in_file_order() -> None:
+    """Only valid rows count for a key: an invalid first row is quarantined for its own reason,
+    the first valid row is staged and every later valid row with that key is quarantined with
+    the place of that first valid row. The staged rows keep file order."""
+    table = TABLES["contactmomenten"]
+    con = duckdb.connect()
+    prepare(con)
+    ingest.ensure_meta(con)
+    landing.create_landing_table(con, table)
+    rows = [  # (contact_id, minuten_gedeclareerd) in file order, from line 2
+        ("c1", "30"),
+        ("c1", "abc"),
+        ("c2", "abc"),
+        ("c2", "30"),
+        ("c3", "30"),
+        ("c1", "30"),
+        ("c2", "30"),
+        ("c1", "30"),
+    ]
+    for line, (contact, minutes) in enumerate(rows, start=2):
+        con.execute(
+            "insert into landing.contactmomenten values "
+            "(?, '000001', '12345678', '123456782', '2026-01-05T10:00', 'direct', 'telefoon', "
+            "'inhoudelijk', null, ?, 'c.csv', ?, ?)",
+            [contact, minutes, str(line), line],
+        )
+    assert staging.stage_table(con, table) == (3, 5)
+    staged = con.execute("select contact_id, _regel from staging.contactmomenten").fetchall()
+    assert staged == [("c1", "2"), ("c2", "5"), ("c3", "6")]
+    quarantined = con.execute(
+        "select _regel, reden from staging.quarantine order by cast(_regel as int)"
+    ).fetchall()
+    unreadable = "onleesbare waarde in kolom minuten_gedeclareerd (verwacht geheel getal): 'abc'"
+    assert quarantined == [
+        ("3", unreadable),
+        ("4", unreadable),
+        ("7", "dubbele sleutel (contact_id): al gelezen in c.csv regel 2"),
+        ("8", "dubbele sleutel (contact_id): al gelezen in c.csv regel 5"),
+        ("9", "dubbele sleutel (contact_id): al gelezen in c.csv regel 2"),
+    ]
+    con.close()
