@@ -15,22 +15,10 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from declaratiemonitor.lib.rule_sql import rule_table
+from declaratiemonitor.lib.rule_sql import RULE_COLUMNS, rule_table
 from declaratiemonitor.paths import RULES_DIR
 
-COLUMNS = [
-    "gemeente_code",
-    "aanbieder_agb",
-    "toewijzing_nummer",
-    "bsn",
-    "period_start",
-    "period_end",
-    "measured",
-    "threshold",
-    "unit",
-    "impact_cents",
-    "evidence",
-]
+COLUMNS = [c for c in RULE_COLUMNS if c != "message"]  # the Dutch text is not compared
 
 
 @dataclass

@@ -20,23 +20,11 @@ import numpy as np
 import pandas as pd
 
 from declaratiemonitor.lib import reference
+from declaratiemonitor.lib.bench.compare import COLUMNS
 from declaratiemonitor.paths import REFERENCE_DIR
 
 KEYS = ["gemeente_code", "toewijzing_nummer"]
-OUTPUT = [
-    "rule_id",
-    "gemeente_code",
-    "aanbieder_agb",
-    "toewijzing_nummer",
-    "bsn",
-    "period_start",
-    "period_end",
-    "measured",
-    "threshold",
-    "unit",
-    "impact_cents",
-    "evidence",
-]
+OUTPUT = ["rule_id", *COLUMNS]  # the rule contract without the Dutch message
 TRANSPORT = ("vervoer", "vervoer_rolstoel")
 DAY = pd.Timedelta(days=1)
 
