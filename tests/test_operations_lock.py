@@ -169,3 +169,20 @@ def test_warehouse_wal_of_a_killed_writer_is_folded_in(warehouse: Path) -> None:
     assert promotion.wal_path(warehouse).exists()
     assert run_tiny(warehouse, "ok")
     assert values(warehouse) == [1, 2, 3, 10]
+
+
+def test_a_run_opens_the_work_copy_once(warehouse: Path, monkeypatch) -> None:
+    """Steps get connections (cursors) on the run's one database instance: no file open each."""
+    from declaratiemonitor.defs import resources
+
+    opened: list[str] = []
+    real_connect = resources.duckdb.connect
+
+    def counting_connect(database, *args, **kwargs):
+        opened.append(str(database))
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(resources.duckdb, "connect", counting_connect)
+    assert run_tiny(warehouse, "ok")
+    assert opened == [str(promotion.work_path(warehouse))]
+    assert values(warehouse) == [1, 2, 3]
