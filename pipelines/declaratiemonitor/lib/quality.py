@@ -1,7 +1,7 @@
 """Great Expectations 1.x suites (expectations/<table>.json) run over a pandas batch.
 
 `dagster-ge` only supports GX < 1 and GX's SQL datasource does not work on DuckDB, so a staged
-table (or, above SAMPLE_ROWS, a repeatable reservoir sample of it) is read into pandas and a
+table (or, above SAMPLE_ROWS, a repeatable sample of it) is read into pandas and a
 ValidationDefinition runs on it. Expectations carry meta.ernst: `fout` blocks the rules,
 `waarschuwing` is reported only.
 """
@@ -87,12 +87,19 @@ def _checkpoint(table: str, spec: dict):
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, table: str):
-    """The staged table as pandas; large tables as a repeatable sample (documented)."""
+    """The staged table as pandas; large tables as a repeatable sample (docs/performance.md).
+
+    The sample takes the rows whose hashed row number falls in 1 of every k buckets (about
+    SAMPLE_ROWS rows, every row with the same chance, the same rows on every run of the same
+    data). DuckDB reads the other columns only for those rows; a reservoir sample has to read
+    every column of every row (claims at 10 M: 0,7 against 2,4 CPU-s with the pandas conversion).
+    """
     source = f"staging.{table}"
     count = con.execute(f"select count(*) from {source}").fetchall()[0][0]
+    where = ""
     if count > SAMPLE_ROWS:
-        source = f"(from {source} using sample reservoir({SAMPLE_ROWS} rows) repeatable (42))"
-    return con.sql(f"select * exclude (_bron, _regel, _volgnr) from {source}").df(), count
+        where = f"where hash(_volgnr, 42) % {-(-count // SAMPLE_ROWS)} = 0"
+    return con.sql(f"select * exclude (_bron, _regel, _volgnr) from {source} {where}").df(), count
 
 
 def validate(con: duckdb.DuckDBPyConnection, table: str, spec: dict) -> list[Finding]:
