@@ -9,10 +9,9 @@
 --   out. hoeveelheid = the volume in comparable units (time in minutes), or net
 --   ingediend_bedrag_cents for a budget allocation (volume null). cent_per_eenheid = the line's
 --   contract tariff per comparable unit (per minute for time; the claimed tariff when no contract
---   tariff is known), 1 for a budget (hoeveelheid is already eurocent). cumulatief /
---   cumulatief_maand = the running sum of hoeveelheid over the allocation / over its calendar
---   month of begindatum, by begindatum, then referentie_nummer: an excess over a total or a
---   monthly maximum is assigned to the lines that crossed it.
+--   tariff is known), 1 for a budget (hoeveelheid is already eurocent). No running sums here:
+--   uitnutting.overschrijding and uitnutting.periode_overschrijding compute them (by begindatum,
+--   then referentie_nummer) only over the lines of the allocations / months they flag.
 with allocations as (
     select * from models.toewijzingen
     where in_scope
@@ -20,44 +19,26 @@ with allocations as (
 
 claim_lines as (
     select * from models.declaraties_netto
-),
-
-counted as (
-    select
-        a._volgnr as toewijzing_volgnr,
-        a.gemeente_code,
-        a.toewijzing_nummer,
-        c.referentie_nummer,
-        c.begindatum,
-        c.maand,
-        if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid,
-        case
-            when a.volume is null then 1.0
-            when a.is_tijd then coalesce(c.contract_tarief_cents, c.product_tarief_cents) / 60.0
-            else coalesce(c.contract_tarief_cents, c.product_tarief_cents)
-        end as cent_per_eenheid
-    from allocations as a
-    inner join claim_lines as c
-        on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
-    where
-        c.eenheid_compatibel
-        and c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code = a.product_code)
-        and c.begindatum >= a.ingangsdatum
-        and (a.einddatum is null or c.begindatum <= a.einddatum)
 )
 
--- an allocation is partitioned by its row number: one number sorts faster than two strings
 select
-    * exclude (toewijzing_volgnr),
-    sum(hoeveelheid) over (
-        partition by toewijzing_volgnr
-        order by begindatum, referentie_nummer
-        rows between unbounded preceding and current row
-    ) as cumulatief,
-    sum(hoeveelheid) over (
-        partition by toewijzing_volgnr, maand
-        order by begindatum, referentie_nummer
-        rows between unbounded preceding and current row
-    ) as cumulatief_maand
-from counted
+    a.gemeente_code,
+    a.toewijzing_nummer,
+    c.referentie_nummer,
+    c.begindatum,
+    c.maand,
+    if(a.volume is null, c.ingediend_bedrag_cents, c.volume_vergelijkbaar) as hoeveelheid,
+    case
+        when a.volume is null then 1.0
+        when a.is_tijd then coalesce(c.contract_tarief_cents, c.product_tarief_cents) / 60.0
+        else coalesce(c.contract_tarief_cents, c.product_tarief_cents)
+    end as cent_per_eenheid
+from allocations as a
+inner join claim_lines as c
+    on a.gemeente_code = c.gemeente_code and a.toewijzing_nummer = c.toewijzing_nummer
+where
+    c.eenheid_compatibel
+    and c.product_categorie = a.product_categorie
+    and (a.product_code is null or c.product_code = a.product_code)
+    and c.begindatum >= a.ingangsdatum
+    and (a.einddatum is null or c.begindatum <= a.einddatum)

@@ -9,7 +9,8 @@
 -- reading: allocations in scope; counted claims from models.uitnutting_claims (time in minutes;
 --   budget allocations compare net ingediend_bedrag_cents with budget_cents). Signal when claimed
 --   > allocated total (exactly equal is fine). The excess is assigned to the lines that crossed
---   the total (running sum by begindatum, then referentie_nummer); evidence = those lines; impact
+--   the total (running sum by begindatum, then referentie_nummer, computed here only over the
+--   lines of the allocations over their total); evidence = those lines; impact
 --   = their excess part × each line's contract tariff (per hour for time; the claimed tariff when
 --   no contract tariff is known), or the excess eurocents for a budget. One signal per allocation,
 --   period = its validity (open-ended: to peildatum). Interaction: an allocation over its total
@@ -20,44 +21,62 @@ with allocations as (
     where in_scope
 ),
 
-counted as (
-    select * from models.uitnutting_claims
-),
-
-with_total as (
-    select
-        c.*,
-        if(a.volume is null, a.budget_cents, a.toegewezen_totaal) as toegewezen
-    from counted as c
-    inner join allocations as a using (gemeente_code, toewijzing_nummer)
-),
-
 per_allocation as (
+    -- the sums find the allocations over their total first: running sums only for their lines
+    select gemeente_code, toewijzing_nummer, sum(hoeveelheid) as gedeclareerd
+    from models.uitnutting_claims
+    group by gemeente_code, toewijzing_nummer
+),
+
+over_total as (
+    select
+        a.*,
+        p.gedeclareerd,
+        if(a.volume is null, a.budget_cents, a.toegewezen_totaal) as toegewezen
+    from per_allocation as p
+    inner join allocations as a using (gemeente_code, toewijzing_nummer)
+    where p.gedeclareerd > toegewezen
+),
+
+running as (
+    select
+        c.gemeente_code,
+        c.toewijzing_nummer,
+        c.referentie_nummer,
+        c.begindatum,
+        c.hoeveelheid,
+        c.cent_per_eenheid,
+        o.toegewezen,
+        sum(c.hoeveelheid) over (
+            partition by c.gemeente_code, c.toewijzing_nummer
+            order by c.begindatum, c.referentie_nummer
+            rows between unbounded preceding and current row
+        ) as cumulatief
+    from models.uitnutting_claims as c
+    inner join over_total as o using (gemeente_code, toewijzing_nummer)
+),
+
+excess as (
     select
         gemeente_code,
         toewijzing_nummer,
-        sum(hoeveelheid) as gedeclareerd,
-        any_value(toegewezen) as toegewezen,
         sum(
             least(hoeveelheid, greatest(cumulatief - toegewezen, 0)) * cent_per_eenheid
         ) as impact,
         list(referentie_nummer order by begindatum, referentie_nummer)
             filter (where cumulatief > toegewezen) as regels
-    from with_total
+    from running
     group by gemeente_code, toewijzing_nummer
 ),
 
 flagged as (
     select
-        a.*,
-        p.gedeclareerd,
-        p.toegewezen,
-        p.impact,
-        p.regels,
-        p.gedeclareerd - p.toegewezen as te_veel
-    from per_allocation as p
-    inner join allocations as a using (gemeente_code, toewijzing_nummer)
-    where p.gedeclareerd > p.toegewezen
+        o.*,
+        e.impact,
+        e.regels,
+        o.gedeclareerd - o.toegewezen as te_veel
+    from over_total as o
+    inner join excess as e using (gemeente_code, toewijzing_nummer)
 ),
 
 described as (

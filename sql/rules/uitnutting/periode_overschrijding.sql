@@ -14,8 +14,9 @@
 --   both), month = volume (also for a partial month), day = volume × days of the span. Signal when
 --   claimed > maximum (equal is fine); one signal per allocation and month, period = the calendar
 --   month. The excess is assigned to the lines that crossed the maximum (running sum by
---   begindatum, then referentie_nummer): evidence = those lines, impact = their excess part × each
---   line's contract tariff (per hour for time). Interaction: independent of
+--   begindatum, then referentie_nummer, computed here only over the lines of the months over
+--   their maximum): evidence = those lines, impact = their excess part × each line's contract
+--   tariff (per hour for time). Interaction: independent of
 --   uitnutting.overschrijding (a monthly cap is another finding than the total); both may fire for
 --   the same claims.
 with allocations as (
@@ -30,7 +31,7 @@ counted as (
 ),
 
 month_totals as (
-    -- the sums find the months over their maximum first: evidence only for their lines
+    -- the sums find the months over their maximum first: running sums only for their lines
     select gemeente_code, toewijzing_nummer, maand, sum(hoeveelheid) as gedeclareerd
     from counted
     group by gemeente_code, toewijzing_nummer, maand
@@ -59,23 +60,43 @@ month_limits as (
     inner join allocations as a using (gemeente_code, toewijzing_nummer)
 ),
 
-per_month as (
+running as (
     select
         m.gemeente_code,
         m.toewijzing_nummer,
         m.maand,
-        any_value(m.maximum) as maximum,
-        any_value(m.perioden) as perioden,
-        any_value(m.gedeclareerd) as gedeclareerd,
-        sum(
-            least(c.hoeveelheid, greatest(c.cumulatief_maand - m.maximum, 0)) * c.cent_per_eenheid
-        ) as impact,
-        list(c.referentie_nummer order by c.begindatum, c.referentie_nummer)
-            filter (where c.cumulatief_maand > m.maximum) as regels
+        m.maximum,
+        m.perioden,
+        m.gedeclareerd,
+        c.referentie_nummer,
+        c.begindatum,
+        c.hoeveelheid,
+        c.cent_per_eenheid,
+        sum(c.hoeveelheid) over (
+            partition by m.gemeente_code, m.toewijzing_nummer, m.maand
+            order by c.begindatum, c.referentie_nummer
+            rows between unbounded preceding and current row
+        ) as cumulatief_maand
     from month_limits as m  -- allocations in scope only: no semi join with them needed here
     inner join models.uitnutting_claims as c using (gemeente_code, toewijzing_nummer, maand)
     where m.gedeclareerd > m.maximum
-    group by m.gemeente_code, m.toewijzing_nummer, m.maand
+),
+
+per_month as (
+    select
+        gemeente_code,
+        toewijzing_nummer,
+        maand,
+        any_value(maximum) as maximum,
+        any_value(perioden) as perioden,
+        any_value(gedeclareerd) as gedeclareerd,
+        sum(
+            least(hoeveelheid, greatest(cumulatief_maand - maximum, 0)) * cent_per_eenheid
+        ) as impact,
+        list(referentie_nummer order by begindatum, referentie_nummer)
+            filter (where cumulatief_maand > maximum) as regels
+    from running
+    group by gemeente_code, toewijzing_nummer, maand
 ),
 
 flagged as (
