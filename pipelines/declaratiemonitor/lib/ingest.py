@@ -40,14 +40,27 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
 
 
 def keep_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
-    """A later 301 with the same number replaces the earlier one (CONTRACT.md)."""
+    """A later 301 with the same number replaces the earlier one (CONTRACT.md); every valid
+    version stays in staging.toewijzingen_versies. A count per key finds the numbers with more
+    than one version; only their rows are numbered and the older ones deleted, so the latest
+    versions need no second copy and no window over every allocation (the table keeps its
+    `_volgnr` order)."""
     con.execute("create or replace table staging.toewijzingen_versies as from staging.toewijzingen")
     con.execute(
-        """create or replace table staging.toewijzingen as
-           from staging.toewijzingen_versies
-           qualify row_number() over (partition by gemeente_code, toewijzing_nummer
-                                      order by toewijzing_datum desc, _volgnr desc) = 1"""
+        """create or replace temp table _ouder as
+           with versies as (select gemeente_code, toewijzing_nummer from staging.toewijzingen
+                            group by all having count(*) > 1)
+           select t._volgnr from staging.toewijzingen t
+           semi join versies v on t.gemeente_code is not distinct from v.gemeente_code
+               and t.toewijzing_nummer is not distinct from v.toewijzing_nummer
+           qualify row_number() over (partition by t.gemeente_code, t.toewijzing_nummer
+                                      order by t.toewijzing_datum desc, t._volgnr desc) > 1"""
     )
+    if scalar(con, "select count(*) from _ouder"):
+        con.execute(
+            "delete from staging.toewijzingen where _volgnr in (select _volgnr from _ouder)"
+        )
+    con.execute("drop table _ouder")
 
 
 def build_parameters(
