@@ -1,6 +1,7 @@
 -- model: integriteit_zorgperiodes
 -- title: Bruikbare declaratieregels met de gemelde start en stop van de zorg (305/307)
 -- reads: models.integriteit_regels, staging.zorgmeldingen
+-- materialized: view
 -- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + bsn. Only usable
 --   lines (allocation exists, not deleted, claimed product; see models.integriteit_regels) inside
 --   the allocation's validity, and only when some 305/307 was reported for them (allocations

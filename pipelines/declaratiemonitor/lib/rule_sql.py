@@ -60,9 +60,26 @@ def reads_to_keys(reads: list[str]) -> list[dg.AssetKey]:
     return [dg.AssetKey(r.split(".")) for r in reads]
 
 
-def run_model(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> int:
+def run_model(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> int | None:
+    """Create models.<name> as a table, or as a view when the header says `materialized: view`
+    (its readers then compute only the rows they filter). Returns the row count; None for a
+    view, because counting it would run its whole query."""
     name = sql.path.stem
-    con.execute(f"create or replace table models.{name} as\n{sql.body}")
+    kind = sql.get("materialized", "table")
+    if kind not in ("table", "view"):
+        raise ValueError(f"{sql.path}: materialized '{kind}' is niet 'table' of 'view'")
+    existing = scalar(
+        con,
+        "select table_type from information_schema.tables where table_schema = 'models' "
+        "and table_name = ? and table_catalog = current_database()",
+        [name],
+    )
+    if existing is not None and (existing == "VIEW") != (kind == "view"):
+        # a table cannot be replaced by a view of the same name, nor the other way round
+        con.execute(f"drop {'view' if existing == 'VIEW' else 'table'} models.{name}")
+    con.execute(f"create or replace {kind} models.{name} as\n{sql.body}")
+    if kind == "view":
+        return None
     return scalar(con, f"select count(*) from models.{name}")
 
 
