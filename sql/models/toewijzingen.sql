@@ -5,8 +5,24 @@
 --   allocation ends at peildatum for fractions (f = 1). Category-level allocations get soort
 --   'categorie:<cc>'. A product code unknown in producten gets soort 'overig'; a product not
 --   yet valid on ingangsdatum keeps its soort but has no contract tariff.
+--   The model carries only the columns its readers use: not toewijzing_datum, _bron or _regel.
 with allocations as (
-    select * from staging.toewijzingen
+    select
+        toewijzing_nummer,
+        gemeente_code,
+        aanbieder_agb,
+        bsn,
+        product_categorie,
+        product_code,
+        ingangsdatum,
+        einddatum,
+        volume,
+        eenheid,
+        frequentie,
+        budget_cents,
+        reden_wijziging,
+        _volgnr
+    from staging.toewijzingen
 ),
 
 products as (
@@ -15,24 +31,26 @@ products as (
 
 product_at_start as (
     -- the product row valid on ingangsdatum; when none is valid yet (an allocation that starts
-    -- before its product's geldig_van), the soort still comes from the nearest row, without tariff
+    -- before its product's geldig_van), the soort still comes from the nearest row, without
+    -- tariff. Looked up once per distinct (gemeente, product, ingangsdatum), not per allocation.
     select
-        a.gemeente_code,
-        a.toewijzing_nummer,
+        d.gemeente_code,
+        d.product_code,
+        d.ingangsdatum,
         p.soort,
-        case when a.ingangsdatum >= p.geldig_van
-            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot)
+        case when d.ingangsdatum >= p.geldig_van
+            and (p.geldig_tot is null or d.ingangsdatum <= p.geldig_tot)
             then p.tarief_cents end as tarief_cents
-    from allocations as a
+    from (select distinct gemeente_code, product_code, ingangsdatum from allocations) as d
     inner join products as p
         on
-            a.gemeente_code = p.gemeente_code
-            and a.product_code = p.product_code
+            d.gemeente_code = p.gemeente_code
+            and d.product_code = p.product_code
     qualify row_number() over (
-        partition by a.gemeente_code, a.toewijzing_nummer
+        partition by d.gemeente_code, d.product_code, d.ingangsdatum
         order by
-            a.ingangsdatum >= p.geldig_van
-            and (p.geldig_tot is null or a.ingangsdatum <= p.geldig_tot) desc,
+            d.ingangsdatum >= p.geldig_van
+            and (p.geldig_tot is null or d.ingangsdatum <= p.geldig_tot) desc,
             p.geldig_van desc
     ) = 1
 ),
@@ -49,7 +67,7 @@ validity as (
         a.eenheid in ('01', '04') as is_tijd,
         case a.eenheid when '04' then 60 else 1 end as minuten_per_eenheid
     from allocations as a
-    left join product_at_start as p using (gemeente_code, toewijzing_nummer)
+    left join product_at_start as p using (gemeente_code, product_code, ingangsdatum)
 ),
 
 measured as (
@@ -58,9 +76,7 @@ measured as (
         datediff('day', ingangsdatum, geldig_tot) + 1 as geldigheid_dagen,
         greatest(
             datediff('day', ingangsdatum, least(getvariable('peildatum'), geldig_tot)) + 1, 0
-        ) as verstreken_dagen,
-        (year(geldig_tot) * 12 + month(geldig_tot))
-        - (year(ingangsdatum) * 12 + month(ingangsdatum)) + 1 as maanden_geraakt
+        ) as verstreken_dagen
     from validity
 )
 
@@ -72,7 +88,10 @@ select
     case frequentie
         when '6' then volume
         when '2' then volume * ceil(geldigheid_dagen / 7)
-        when '4' then volume * maanden_geraakt
+        when '4' then volume * (
+            (year(geldig_tot) * 12 + month(geldig_tot))
+            - (year(ingangsdatum) * 12 + month(ingangsdatum)) + 1
+        )
         when '1' then volume * geldigheid_dagen
     end * minuten_per_eenheid as toegewezen_totaal
 from measured
