@@ -30,6 +30,7 @@ events as (
         t.aanbieder_agb,
         t.toewijzing_nummer,
         t.bsn,
+        t._volgnr as toewijzing_volgnr,  -- one number per allocation: a cheap window partition
         c.contact_id,
         c.gepland_begin,
         c.resultaat = 'inhoudelijk' as is_inhoudelijk
@@ -50,7 +51,7 @@ numbered as (
     select
         *,
         count(*) filter (where is_inhoudelijk) over (
-            partition by gemeente_code, toewijzing_nummer
+            partition by toewijzing_volgnr
             order by gepland_begin, is_inhoudelijk desc, contact_id
             rows between unbounded preceding and current row
         ) as streak_nr
@@ -61,7 +62,7 @@ attempts as (
     select
         *,
         row_number() over (
-            partition by gemeente_code, toewijzing_nummer, streak_nr
+            partition by toewijzing_volgnr, streak_nr
             order by gepland_begin, contact_id
         ) as poging_nr
     from numbered
@@ -70,8 +71,7 @@ attempts as (
 
 streak_ends as (
     select
-        gemeente_code,
-        toewijzing_nummer,
+        toewijzing_volgnr,
         streak_nr - 1 as streak_nr,
         cast(gepland_begin as date) as volgend_contact
     from numbered
@@ -80,10 +80,11 @@ streak_ends as (
 
 streaks as (
     select
-        a.gemeente_code,
-        a.aanbieder_agb,
-        a.toewijzing_nummer,
-        a.bsn,
+        any_value(a.gemeente_code) as gemeente_code,
+        any_value(a.aanbieder_agb) as aanbieder_agb,
+        any_value(a.toewijzing_nummer) as toewijzing_nummer,
+        any_value(a.bsn) as bsn,
+        a.toewijzing_volgnr,
         a.streak_nr,
         p.min_pogingen,
         p.min_dagen,
@@ -94,7 +95,7 @@ streaks as (
         list(a.contact_id order by a.poging_nr) as contact_ids
     from attempts as a
     inner join parameters as p using (gemeente_code)
-    group by all
+    group by a.toewijzing_volgnr, a.streak_nr, p.min_pogingen, p.min_dagen
 ),
 
 due_dates as (
@@ -107,11 +108,11 @@ due_dates as (
                 then greatest(s.datum_laatste_nodige_poging, s.t0 + cast(s.min_dagen as integer))
         end as d
     from streaks as s
-    left join streak_ends as e using (gemeente_code, toewijzing_nummer, streak_nr)
+    left join streak_ends as e using (toewijzing_volgnr, streak_nr)
 )
 
 select
-    *,
+    * exclude (toewijzing_volgnr),
     d <= getvariable('peildatum')
     and (volgend_contact is null or volgend_contact >= d) as opschalen_nodig
 from due_dates
