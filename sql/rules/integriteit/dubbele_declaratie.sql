@@ -25,12 +25,42 @@ with allocations as (
 -- The duplicate keys first (group by ... having count(*) > 1), then only the lines of those keys
 -- are read back and ordered: no copy of all lines and no window over all lines. Whether a line
 -- has a usable allocation depends only on columns of the period key, so it is checked per key.
+-- The keys are counted by their hash first (one number instead of six or two columns: about
+-- half the cost of grouping every line); the lines whose hash repeats are a small superset of
+-- the duplicate lines (a hash collision only adds lines that the exact count then drops).
+period_hashes as (
+    select
+        hash(
+            gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
+        ) as h
+    from models.declaraties_netto
+    group by all
+    having count(*) > 1
+),
+
+period_lines as materialized (
+    select
+        _volgnr,
+        gemeente_code,
+        toewijzing_nummer,
+        product_categorie,
+        product_code,
+        begindatum,
+        einddatum,
+        declaratie_dagtekening
+    from models.declaraties_netto
+    where
+        hash(
+            gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
+        ) in (select h from period_hashes)
+),
+
 duplicate_periods as (
     select k.*
     from (
         select
             gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
-        from models.declaraties_netto
+        from period_lines
         group by all
         having count(*) > 1
     ) as k
@@ -51,7 +81,7 @@ same_period as (
                 n.begindatum, n.einddatum
             order by n.declaratie_dagtekening, n._volgnr
         ) as volgorde
-    from models.declaraties_netto as n
+    from period_lines as n
     semi join duplicate_periods as k
         on
             n.gemeente_code is not distinct from k.gemeente_code
@@ -62,9 +92,22 @@ same_period as (
             and n.einddatum is not distinct from k.einddatum
 ),
 
+reference_hashes as (
+    select hash(aanbieder_agb, referentie_nummer) as h
+    from staging.declaraties
+    group by all
+    having count(*) > 1
+),
+
+reference_lines as materialized (
+    select _volgnr, aanbieder_agb, referentie_nummer, declaratie_dagtekening
+    from staging.declaraties
+    where hash(aanbieder_agb, referentie_nummer) in (select h from reference_hashes)
+),
+
 duplicate_references as (
     select aanbieder_agb, referentie_nummer
-    from staging.declaraties
+    from reference_lines
     group by all
     having count(*) > 1
 ),
@@ -76,7 +119,7 @@ reference_use as (
             partition by l.aanbieder_agb, l.referentie_nummer
             order by l.declaratie_dagtekening, l._volgnr
         ) as volgorde
-    from staging.declaraties as l
+    from reference_lines as l
     semi join duplicate_references as k
         on
             l.aanbieder_agb is not distinct from k.aanbieder_agb
