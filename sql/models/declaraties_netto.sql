@@ -1,9 +1,12 @@
 -- model: declaraties_netto
--- title: Netto declaratieregels (niet gecrediteerde debetregels) met soort, contracttarief en eenheden
+-- title: Netto declaratieregels (niet gecrediteerde debetregels) met soort, contracttarief, eenheden en hun toewijzing
 -- reads: staging.declaraties, staging.producten, models.credits, models.toewijzingen
 -- reading: RULES.md Conventions. Time volumes are expressed in minutes (volume_minuten) and
 --   amounts in eurocent. The contract tariff is the producten row of the claim's gemeente and
 --   product valid on begindatum. A claim line belongs to the month of its begindatum.
+--   The allocation (models.toewijzingen, same gemeente + toewijzing_nummer) contributes the
+--   columns models.integriteit_regels judges the line on (reden_wijziging, product, validity),
+--   so that model is a view over this table instead of a second 10 M-row join and write.
 --   The model carries only the columns its readers use (models, rules, dashboards, steekproef;
 --   writing wide rows costs most): not debet_credit (always 'D'), vorig_referentie_nummer,
 --   _bron, _regel or the allocation's unit.
@@ -86,6 +89,11 @@ select
     w.geleverd_volume * case w.eenheid when '04' then 60 else 1 end as volume_vergelijkbaar,
     t.toewijzing_nummer is not null as toewijzing_gevonden,
     coalesce(w.eenheid = t.eenheid or (t.eenheid = '04' and w.eenheid = '01'), false)
-        as eenheid_compatibel
+        as eenheid_compatibel,
+    t.reden_wijziging as toewijzing_reden_wijziging,
+    t.product_categorie as toewijzing_product_categorie,
+    t.product_code as toewijzing_product_code,
+    t.ingangsdatum,
+    t.einddatum as toewijzing_einddatum
 from with_product as w
 left join models.toewijzingen as t using (gemeente_code, toewijzing_nummer)

@@ -1,6 +1,7 @@
 -- model: integriteit_regels
 -- title: Netto declaratieregels met hun toewijzing en of de regel bij die toewijzing past
--- reads: models.declaraties_netto, models.toewijzingen
+-- reads: models.declaraties_netto
+-- materialized: view
 -- reading: RULES.md §7 (one signal per problem). Every net (uncredited) debit line with the
 --   allocation of the same gemeente + toewijzing_nummer (latest version) and `koppeling`, the
 --   first problem of the line against its allocation: 'geen_toewijzing' (no allocation with that
@@ -10,35 +11,38 @@
 --   else 'bruikbaar'. A usable line can still have an incompatible unit (eenheid_compatibel),
 --   lie outside the validity (binnen_geldigheid: begindatum >= ingangsdatum and einddatum <=
 --   einddatum when that is filled), or fail the zorgmelding, amount, tariff or month checks.
-with joined as (
-    -- only the columns that integriteit rules and models read (writing wide rows costs most)
+--   A view: models.declaraties_netto already carries the allocation's columns, and each reader
+--   filters (usually koppeling = 'bruikbaar' plus its own test) while it scans that table; a
+--   table would write 9,6 M rows at 10 M claim lines (~11 CPU-s) for a handful of findings.
+with judged as (
+    -- only the columns that integriteit rules and models read
     select
-        c._volgnr,
-        c.gemeente_code,
-        c.aanbieder_agb,
-        c.toewijzing_nummer,
-        c.bsn,
-        c.referentie_nummer,
-        c.product_categorie,
-        c.product_code,
-        c.begindatum,
-        c.einddatum,
-        c.geleverd_volume,
-        c.eenheid,
-        c.product_tarief_cents,
-        c.contract_tarief_cents,
-        c.ingediend_bedrag_cents,
-        c.eenheid_compatibel,
-        c.toewijzing_gevonden,
-        a.reden_wijziging as toewijzing_reden_wijziging,
-        a.ingangsdatum,
-        a.einddatum as toewijzing_einddatum,
-        c.product_categorie = a.product_categorie
-        and (a.product_code is null or c.product_code is not distinct from a.product_code)
-            as zelfde_product
-    from models.declaraties_netto as c
-    left join models.toewijzingen as a
-        on c.gemeente_code = a.gemeente_code and c.toewijzing_nummer = a.toewijzing_nummer
+        _volgnr,
+        gemeente_code,
+        aanbieder_agb,
+        toewijzing_nummer,
+        bsn,
+        referentie_nummer,
+        product_categorie,
+        product_code,
+        begindatum,
+        einddatum,
+        geleverd_volume,
+        eenheid,
+        product_tarief_cents,
+        contract_tarief_cents,
+        ingediend_bedrag_cents,
+        eenheid_compatibel,
+        toewijzing_gevonden,
+        toewijzing_reden_wijziging,
+        ingangsdatum,
+        toewijzing_einddatum,
+        product_categorie = toewijzing_product_categorie
+        and (
+            toewijzing_product_code is null
+            or product_code is not distinct from toewijzing_product_code
+        ) as zelfde_product
+    from models.declaraties_netto
 )
 
 select
@@ -51,4 +55,4 @@ select
     end as koppeling,
     begindatum >= ingangsdatum
     and (toewijzing_einddatum is null or einddatum <= toewijzing_einddatum) as binnen_geldigheid
-from joined
+from judged
