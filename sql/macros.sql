@@ -36,12 +36,13 @@ create or replace temp macro fmt_periode(b, e) as
 create or replace temp macro client_key(bsn) as
     sha256(getvariable('hmac_opad') || unhex(sha256(getvariable('hmac_ipad') || encode(bsn))));
 
--- BSN 11-proof: 9 digits, sum(d_i * w_i) with weights 9..2 and -1, divisible by 11, not 0
-create or replace temp macro bsn_valid(b) as
-    coalesce(regexp_full_match(b, '[0-9]{9}')
-    and (
-        9 * cast(b[1] as int) + 8 * cast(b[2] as int) + 7 * cast(b[3] as int)
-        + 6 * cast(b[4] as int) + 5 * cast(b[5] as int) + 4 * cast(b[6] as int)
-        + 3 * cast(b[7] as int) + 2 * cast(b[8] as int) - cast(b[9] as int)
+-- BSN 11-proof on the BSN as a number (its 9 digits d1..d9, cast once per row by staging):
+-- sum(d_i * w_i) with weights 9..2 and -1 divisible by 11, and not 000000000. Digit arithmetic
+-- instead of nine substrings cast to int: ~5 -> ~2,5 CPU-s over 10 M claim lines.
+create or replace temp macro bsn_elfproef(n) as
+    (
+        9 * (n // 100_000_000 % 10) + 8 * (n // 10_000_000 % 10) + 7 * (n // 1_000_000 % 10)
+        + 6 * (n // 100_000 % 10) + 5 * (n // 10_000 % 10) + 4 * (n // 1_000 % 10)
+        + 3 * (n // 100 % 10) + 2 * (n // 10 % 10) - n % 10
     ) % 11 = 0
-    and b <> '000000000', false);
+    and n <> 0;
