@@ -8,6 +8,7 @@ import duckdb
 from declaratiemonitor.lib import landing, reference
 from declaratiemonitor.lib.contract import Table
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.staging import later_rows_of_repeated_keys
 from declaratiemonitor.lib.warehouse import scalar
 from declaratiemonitor.paths import REFERENCE_DIR
 
@@ -41,26 +42,22 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
 
 def keep_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
     """A later 301 with the same number replaces the earlier one (CONTRACT.md); every valid
-    version stays in staging.toewijzingen_versies. A count per key finds the numbers with more
-    than one version; only their rows are numbered and the older ones deleted, so the latest
-    versions need no second copy and no window over every allocation (the table keeps its
-    `_volgnr` order)."""
+    version stays in staging.toewijzingen_versies. Only the numbers with more than one version
+    are numbered and their older versions deleted, so the latest versions need no second copy
+    and no window over every allocation (the table keeps its `_volgnr` order)."""
     con.execute("create or replace table staging.toewijzingen_versies as from staging.toewijzingen")
-    con.execute(
-        """create or replace temp table _ouder as
-           with versies as (select gemeente_code, toewijzing_nummer from staging.toewijzingen
-                            group by all having count(*) > 1)
-           select t._volgnr from staging.toewijzingen t
-           semi join versies v on t.gemeente_code is not distinct from v.gemeente_code
-               and t.toewijzing_nummer is not distinct from v.toewijzing_nummer
-           qualify row_number() over (partition by t.gemeente_code, t.toewijzing_nummer
-                                      order by t.toewijzing_datum desc, t._volgnr desc) > 1"""
+    older = later_rows_of_repeated_keys(
+        "staging.toewijzingen",
+        ["gemeente_code", "toewijzing_nummer"],
+        "toewijzing_datum desc, _volgnr desc",
+        "_volgnr",
     )
-    if scalar(con, "select count(*) from _ouder"):
+    con.execute(f"create or replace temp table _older as {older}")
+    if scalar(con, "select count(*) from _older"):
         con.execute(
-            "delete from staging.toewijzingen where _volgnr in (select _volgnr from _ouder)"
+            "delete from staging.toewijzingen where _volgnr in (select _volgnr from _older)"
         )
-    con.execute("drop table _ouder")
+    con.execute("drop table _older")
 
 
 def build_parameters(

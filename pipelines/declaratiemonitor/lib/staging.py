@@ -71,7 +71,7 @@ def _reasons(col: Column) -> list[str]:
         out.append(f"case when {t} <= 0 then 'waarde moet groter dan 0 zijn in kolom {n}' end")
     if col.name == "bsn":
         out.append(
-            f"case when {_full_match('bsn', '[0-9]{9}')} and not bsn_elfproef(bsn__n) "
+            "case when bsn__n is not null and not bsn_elfproef(bsn__n) "
             "then 'BSN voldoet niet aan de elfproef' end"
         )
     return out
@@ -93,7 +93,8 @@ def checked_select(table: Table, source: str) -> str:
     typed = ", ".join(f"{_typed_expr(c)} as {c.name}__t" for c in table.columns)
     if "bsn" in table.column_names:
         nine_digits = _full_match("bsn", "[0-9]{9}")
-        # the BSN as a number, once per row, for the 11-proof (bsn_elfproef in sql/macros.sql)
+        # the BSN as a number when it is nine digits, once per row, for the 11-proof
+        # (bsn_elfproef in sql/macros.sql)
         typed += f", case when {nine_digits} then cast(bsn as integer) end as bsn__n"
     reasons = [r for c in table.columns for r in _reasons(c)]
     reasons += [
@@ -192,29 +193,40 @@ def _in_volgnr_order(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
     )
 
 
+def later_rows_of_repeated_keys(relation: str, key: list[str], order: str, select: str) -> str:
+    """SQL selecting `select` for every row of `relation` whose key occurs more than once,
+    except the first row of each key by `order` (window `w`: per key, in that order). A count
+    per key finds the repeated keys first (at 2.4 M contacts ~0.3 CPU-s), so only their rows
+    are numbered: no copy of the table, no window over all rows and no sort."""
+    keys = ", ".join(key)
+    same_key = " and ".join(f"r.{k} is not distinct from k.{k}" for k in key)
+    return f"""with repeated as (select {keys} from {relation} group by all having count(*) > 1)
+        select {select}
+        from (select r.* from {relation} r semi join repeated k on {same_key})
+        window w as (partition by {keys} order by {order})
+        qualify row_number() over w > 1"""
+
+
 def _quarantine_repeated_keys(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     """A staged row whose key was already seen in an earlier staged (valid) row moves to the
-    quarantine. A count per key finds the repeated keys (at 2.4 M contacts ~0.3 CPU-s); only
-    their rows are numbered, so the staged table needs no copy, no window and no sort."""
+    quarantine."""
     t, key = table.name, ", ".join(table.unique_key)
-    same_key = " and ".join(f"s.{k} is not distinct from d.{k}" for k in table.unique_key)
-    con.execute(
-        f"""create or replace temp table _herhaald as
-            with dubbel as (select {key} from staging.{t} group by all having count(*) > 1)
-            select _volgnr, 'dubbele sleutel ({key}): al gelezen in '
-                || first_value(_bron) over w || ' regel ' || first_value(_regel) over w as reden
-            from (select s.* from staging.{t} s semi join dubbel d on {same_key})
-            window w as (partition by {key} order by _volgnr)
-            qualify row_number() over w > 1"""
+    reason = (
+        f"'dubbele sleutel ({key}): al gelezen in ' || first_value(_bron) over w "
+        "|| ' regel ' || first_value(_regel) over w as reden"
     )
-    if scalar(con, "select count(*) from _herhaald"):
+    repeated = later_rows_of_repeated_keys(
+        f"staging.{t}", table.unique_key, "_volgnr", f"_volgnr, {reason}"
+    )
+    con.execute(f"create or replace temp table _repeated as {repeated}")
+    if scalar(con, "select count(*) from _repeated"):
         con.execute(
             f"""insert into staging.quarantine
                 select '{t}', l._bron, l._regel, h.reden, {_record_json(table)}
-                from landing.{t} l join _herhaald h using (_volgnr)"""
+                from landing.{t} l join _repeated h using (_volgnr)"""
         )
-        con.execute(f"delete from staging.{t} where _volgnr in (select _volgnr from _herhaald)")
-    con.execute("drop table _herhaald")
+        con.execute(f"delete from staging.{t} where _volgnr in (select _volgnr from _repeated)")
+    con.execute("drop table _repeated")
 
 
 def _record_json(table: Table) -> str:
