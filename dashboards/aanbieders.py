@@ -264,12 +264,7 @@ def usage_chart(boxes: pl.DataFrame, points: pl.DataFrame, soort: str) -> go.Fig
             yhoverformat=",.0f",
         )
         _points(fig, i, name, color, points.filter(pl.col("doos").eq_missing(b["doos"])))
-    fig.add_hline(
-        y=100,
-        line={"color": "#52606d", "dash": "dash"},
-        annotation_text="lineaire norm (100 %)",
-        annotation_position="top left",
-    )
+    r.hline(fig, 100, {"color": "#52606d", "dash": "dash"}, "lineaire norm (100 %)")
     left_out = int(boxes["weggelaten"].sum())
     if left_out:
         fig.add_annotation(

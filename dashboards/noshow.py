@@ -48,11 +48,16 @@ CHOSEN_STREAKS = """
 select * exclude (bsn) from dash_reeksen
 where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
 """
-# every provider with contacts; the norm is the gemeente's (via the allocation), else 15 minutes
+# every provider with contacts; the norm is the gemeente's (via the allocation), else 15 minutes;
+# only the allocations of no-shows are looked up (only their count uses the norm)
 PER_PROVIDER = """
 with allocation as (
     select toewijzing_nummer, bsn, min(gemeente_code) as gemeente_code
-    from models.toewijzingen group by toewijzing_nummer, bsn
+    from models.toewijzingen
+    where toewijzing_nummer in (
+        select distinct toewijzing_nummer from staging.contactmomenten where soort = 'no_show'
+    )
+    group by toewijzing_nummer, bsn
 ),
 counted as (
     select c.aanbieder_agb,
@@ -203,7 +208,7 @@ def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
         _streak_shapes(shapes, annotations, s, peildatum)
     _claims(fig, claims, streaks)
     shape, annotation = r.vline_parts(peildatum, f"peildatum {r.datum(peildatum)}")
-    fig.update_layout(shapes=[*shapes, shape], annotations=[*annotations, annotation])
+    r.add_unchecked(fig, [*shapes, shape], [*annotations, annotation])
     rows = [
         row
         for row in ROWS

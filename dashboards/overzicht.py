@@ -234,7 +234,7 @@ def rule_table(by_rule: pl.DataFrame) -> r.Table:
             pl.col("nieuw").sum(),
             pl.col("impact_cents").sum(),
         )
-        .sort("impact_cents", "aantal", descending=True)
+        .sort(["impact_cents", "aantal", "rule_id"], descending=[True, True, False])
     )
     rows = [
         [

@@ -173,7 +173,7 @@ def burnup_chart(x: dict, lines: pl.DataFrame, peildatum: date) -> go.Figure:
     )
     _projection(fig, x, claimed, unit, max(peildatum, days[-1]))
     _depletion(fig, x, days, totals, allocated, peildatum)
-    fig.add_hline(y=allocated, line={"color": r.FOUT, "width": 1})
+    r.hline(fig, allocated, {"color": r.FOUT, "width": 1})
     fig.add_annotation(
         x=x["ingangsdatum"],
         y=allocated,

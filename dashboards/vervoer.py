@@ -70,7 +70,7 @@ def matrix_block(trips: pl.DataFrame) -> r.ChartChoice:
     providers = (
         trips.group_by("aanbieder_agb")
         .agg(pl.col("ritten").sum())
-        .sort("ritten", descending=True)
+        .sort(["ritten", "aanbieder_agb"], descending=[True, False])
         .head(CHOICES)["aanbieder_agb"]
         .to_list()
     )
@@ -118,7 +118,10 @@ def matrix_chart(trips: pl.DataFrame, rows: list[str], cols: list[str], who: str
             colorbar={"title": {"text": "ritten"}},
         )
     )
-    for (row, col), c in lookup.items():
+    # in reading order (the cells come from a group_by in no particular order)
+    for (row, col), c in sorted(
+        lookup.items(), key=lambda x: (rows.index(x[0][0]), cols.index(x[0][1]))
+    ):
         if c["oordeel"] == "hogere staffel":
             fig.add_shape(
                 type="rect",

@@ -52,6 +52,8 @@ allocation as (
         bsn,
         min(gemeente_code) as gemeente_code
     from models.toewijzingen
+    -- only allocations with contacts (the left join below needs no others)
+    where toewijzing_nummer in (select distinct toewijzing_nummer from staging.contactmomenten)
     group by toewijzing_nummer, bsn
 ),
 

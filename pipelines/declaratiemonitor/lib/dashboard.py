@@ -18,9 +18,12 @@ from declaratiemonitor.lib.dashboard_blocks import (
 )
 from declaratiemonitor.lib.dashboard_figures import (
     FONT,
+    add_unchecked,
     date_axis,
+    hline,
     hover,
     style,
+    update_layout_unchecked,
     vline,
     vline_parts,
 )
@@ -105,6 +108,9 @@ __all__ = [
     "date_axis",
     "vline",
     "vline_parts",
+    "hline",
+    "add_unchecked",
+    "update_layout_unchecked",
     "hover",
     "PLOTLY_JS",
     "query",
