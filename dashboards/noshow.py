@@ -43,7 +43,12 @@ order by coalesce(s.impact_cents, -1) desc, p.nodig desc, p.pogingen desc, p.toe
     p.gemeente_code
 limit {CHOICES}
 """
-CHOSEN_CONTACTS = "select * exclude (bsn) from ({sql}) order by gepland_begin, contact_id"
+# the columns the timeline shows (the others, e.g. the norms as decimals, are slow to convert)
+CHOSEN_CONTACTS = """
+select toewijzing_nummer, contact_id, gepland_begin, soort, kanaal, resultaat, afgezegd_op,
+    minuten_gedeclareerd, is_inhoudelijk, reeks, poging_nr
+from ({sql}) order by gepland_begin, contact_id
+"""
 CHOSEN_STREAKS = """
 select * exclude (bsn) from dash_reeksen
 where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
@@ -142,6 +147,7 @@ def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
     finally:
         con.unregister("dash_keuze")
     options = {}
+    contacts_of, streaks_of, claims_of = _split(contacts), _split(streaks), _split(claims)
     for x in chosen.iter_rows(named=True):
         nr = x["toewijzing_nummer"]
         label = f"{nr} · aanbieder {x['aanbieder_agb']} · {x['pogingen']} pogingen" + (
@@ -149,9 +155,9 @@ def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
         )
         options[label] = timeline_chart(
             nr,
-            contacts.filter(pl.col("toewijzing_nummer") == nr),
-            streaks.filter(pl.col("toewijzing_nummer") == nr),
-            claims.filter(pl.col("toewijzing_nummer") == nr),
+            contacts_of.get(nr, contacts.clear()),
+            streaks_of.get(nr, streaks.clear()),
+            claims_of.get(nr, claims.clear()),
             peildatum,
         )
     return r.ChartChoice(
@@ -161,6 +167,13 @@ def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
         note="Gekleurde vlakken: reeksen zonder inhoudelijk contact. "
         "Rood gemarkeerde declaraties liggen na de datum van opschalen.",
     )
+
+
+def _split(df: pl.DataFrame) -> dict:
+    """The rows of each toewijzing_nummer in their order (one split instead of a filter per
+    chart); like `filter(toewijzing_nummer == nr)`, no rows for a null number."""
+    parts = df.partition_by("toewijzing_nummer", as_dict=True)
+    return {key[0]: part for key, part in parts.items() if key[0] is not None}
 
 
 def _row(x: dict) -> str:
@@ -187,8 +200,9 @@ def _contact_text(x: dict, numbers: dict[int, int]) -> str:
 def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
     fig = go.Figure()
     numbers = dict(streaks.select("reeks", "reeks_nr").iter_rows())
+    contact_rows = list(contacts.iter_rows(named=True))
     for result, color in RESULT_COLORS.items():
-        part = [x for x in contacts.iter_rows(named=True) if x["resultaat"] == result]
+        part = [x for x in contact_rows if x["resultaat"] == result]
         if part:
             fig.add_scatter(
                 x=[x["gepland_begin"] for x in part],
@@ -209,11 +223,8 @@ def timeline_chart(nr, contacts, streaks, claims, peildatum) -> go.Figure:
     _claims(fig, claims, streaks)
     shape, annotation = r.vline_parts(peildatum, f"peildatum {r.datum(peildatum)}")
     r.add_unchecked(fig, [*shapes, shape], [*annotations, annotation])
-    rows = [
-        row
-        for row in ROWS
-        if row == "declaratie" or row in {_row(x) for x in contacts.iter_rows(named=True)}
-    ]
+    shown = {_row(x) for x in contact_rows}
+    rows = [row for row in ROWS if row == "declaratie" or row in shown]
     fig.update_yaxes(categoryorder="array", categoryarray=rows, range=[-0.5, len(rows) - 0.5])
     r.date_axis(fig)
     return r.style(

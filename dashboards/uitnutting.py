@@ -40,7 +40,7 @@ from dash_uitnutting where klasse <> 'te vroeg' group by all
 """
 TABLE = f"""
 with shown as (
-    select *, count(*) over () as totaal from dash_uitnutting
+    select *, (select count(*) from dash_uitnutting) as totaal from dash_uitnutting
     order by abs(u_f - 1) desc nulls last, gemeente_code, toewijzing_nummer limit {ROWS}
 )
 select * exclude (bsn), client_key(bsn) as client_key from shown
