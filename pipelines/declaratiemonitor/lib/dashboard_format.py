@@ -28,6 +28,8 @@ def eur(cents: float | None) -> str:
 
 
 def num(x: float | None, decimals: int = 0) -> str:
+    if type(x) is int and not decimals:  # the same text as fmt_num, without its Decimal steps
+        return f"{x:,}".replace(",", ".")
     return "-" if x is None else fmt_num(x, decimals)
 
 
