@@ -7,8 +7,12 @@ ValidationDefinition runs on it. Expectations carry meta.ernst: `fout` blocks th
 """
 
 import functools
+import importlib
 import json
 import os
+import sys
+import types
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,10 +57,40 @@ def read_suite(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# Imported by GX at import time only for expectations the suites do not use (KL divergence, KS
+# tests): ~2,5 of the ~5,5 CPU-s of `import great_expectations` in a run (docs/performance.md).
+DEFERRED_IMPORTS = ("scipy.stats", "altair")
+
+
+class _Deferred(types.ModuleType):
+    """Stands in for a module during GX's import; imports the real one on first use."""
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("__"):  # the import system probing, e.g. __path__
+            raise AttributeError(attr)
+        if sys.modules.get(self.__name__) is self:  # used while GX is still being imported
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attr)
+
+
+@contextmanager
+def _deferred(names=DEFERRED_IMPORTS):
+    """Import GX with stand-ins for `names`; afterwards only GX's references are stand-ins."""
+    stand_ins = {n: _Deferred(n) for n in names if n not in sys.modules}
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
 @functools.cache
 def _context():
     """One ephemeral GX context per process: it keeps this run's validation results."""
-    import great_expectations as gx
+    with _deferred():
+        import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -66,10 +100,10 @@ def _context():
 
 def _checkpoint(table: str, spec: dict):
     """A checkpoint running the table's suite (data docs are built once, see build_docs)."""
+    context = _context()  # first: it imports GX
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
 
-    context = _context()
     name = f"kwaliteit_{table}"
     try:
         return context.checkpoints.get(name)
