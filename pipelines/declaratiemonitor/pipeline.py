@@ -1,9 +1,10 @@
 """Run the Dagster definitions in-process, as the CLI, the tests and the benchmark do."""
 
+import gc
 import logging
 import os
 import tempfile
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import dagster as dg
@@ -46,7 +47,7 @@ def run_pipeline(
     wait = getattr(database, "wait_seconds", default_wait())
     in_memory = database.database == ":memory:"
     lock = nullcontext() if in_memory else warehouse_lock(Path(database.database), wait)
-    with lock, _ephemeral_home():
+    with lock, _ephemeral_home(), _gc_for_run():
         result = dg.materialize(
             [*assets, *checks],
             resources=resources,
@@ -96,6 +97,22 @@ def _raise_on_step_failure(result: dg.ExecuteInProcessResult) -> None:
             if err.cls_name == InvoerFout.__name__:
                 raise InvoerFout(err.message.split(":", 1)[-1].strip())
         raise RuntimeError(f"stap {event.step_key} mislukt: " + chain[-1].to_string())
+
+
+@contextmanager
+def _gc_for_run():
+    """Python's cyclic garbage collector during a run: the objects that exist before the run
+    (imported modules, the definitions; ~170 000) are frozen, so that its full collections do
+    not walk them again, and it collects young objects every 10 000 allocations instead of
+    700. A 1 M run spent ~1,6 s in the collector, now ~0,5-0,8 s. Restored after the run."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 10)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 def _quiet_dagster() -> None:

@@ -60,14 +60,11 @@ def prepare(
 
 
 def stored_peildatum(con: duckdb.DuckDBPyConnection) -> date | None:
-    exists = scalar(
-        con,
-        "select count(*) from duckdb_tables() where schema_name = 'meta' "
-        "and table_name = 'run_context'",
-    )
-    if not exists:
+    # One query, not a duckdb_tables() lookup first: prepare() runs on every step's connection.
+    try:
+        return scalar(con, "select peildatum from meta.run_context")
+    except duckdb.CatalogException:  # no run_context yet (first steps of a first run)
         return None
-    return scalar(con, "select peildatum from meta.run_context")
 
 
 @contextmanager
