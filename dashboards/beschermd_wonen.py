@@ -55,8 +55,9 @@ def build(con) -> r.Page:
             .then(pl.concat_str("label", pl.lit(" ·"), "aanbieder_agb"))
             .otherwise(pl.col("label"))
         )
-        .sort(
-            ["volgorde", "bedrag_na_grens_cents", "dagen_afwezig"], descending=[False, True, True]
+        .sort(  # the label last: ties in a fixed order (the query has none)
+            ["volgorde", "bedrag_na_grens_cents", "dagen_afwezig", "label"],
+            descending=[False, True, True, False],
         )
     )
     return r.Page(

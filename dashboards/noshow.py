@@ -105,6 +105,7 @@ select d.toewijzing_nummer, d.gemeente_code, d.referentie_nummer, d.begindatum, 
     d.geleverd_volume, d.eenheid, d.ingediend_bedrag_cents
 from models.declaraties_netto as d
 inner join dash_keuze as k using (gemeente_code, toewijzing_nummer)
+order by d.begindatum, d.referentie_nummer, d.einddatum, d.ingediend_bedrag_cents
 """
 
 
