@@ -4,17 +4,22 @@ Every text is written as a string (never a formula); text starting with =, +, -,
 carriage return) also gets Excel's quote prefix, so it stays text when the cell is edited.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import openpyxl
 import polars as pl
-import xlsxwriter
 
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 from declaratiemonitor.lib.steekproef.selection import Steekproef
+
+if TYPE_CHECKING:  # imported where used: a pipeline run imports this package but no Excel code
+    import openpyxl
+    import xlsxwriter
 
 SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, HELP_SHEET = (
     "Steekproef",
@@ -253,6 +258,8 @@ def write_excel(steekproef: Steekproef, path: str | Path) -> Path:
     """Write the sample, parameters, strata and instructions; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import xlsxwriter
+
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     book = xlsxwriter.Workbook(str(path), options)
     fmt = _formats(book)
@@ -285,6 +292,8 @@ def to_cents(value: object, where: str) -> int | None:
 
 
 def _open(path: Path) -> openpyxl.Workbook:
+    import openpyxl
+
     if not path.exists():
         raise SteekproefFout(f"Bestand niet gevonden: {path}")
     try:
