@@ -1,7 +1,6 @@
 """Command line interface (Dutch help texts). Thin: parse arguments, call the work, report."""
 
 import json
-import sys
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -157,11 +156,18 @@ def demo(
 
 
 def main() -> None:
-    app(prog_name="declaratiemonitor")
+    """The `declaratiemonitor` command: the Typer app, then a quick exit (lib/process.py)."""
+    from declaratiemonitor.lib.process import exit_now
+
+    try:
+        app(prog_name="declaratiemonitor")
+    except SystemExit as exc:
+        exit_now(exc.code)
+    exit_now(0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
 
 
 # Subcommands live in their own modules and register themselves on `app`.
