@@ -14,7 +14,7 @@ from pydantic import PrivateAttr
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations import promotion
 from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
-from declaratiemonitor.lib.warehouse import prepare
+from declaratiemonitor.lib.warehouse import finish_run, prepare, prepare_run
 from declaratiemonitor.paths import DEMO_DIR
 
 DEFAULT_LANDING = str(DEMO_DIR / "landing")
@@ -57,12 +57,14 @@ class WarehouseResource(DuckDBResource):
     copy replaces the warehouse atomically, otherwise it is thrown away. The work copy stays
     open for the whole run (one DuckDB database instance; the run's executor is in-process),
     so a step's connection costs no file open and reads what earlier steps left in DuckDB's
-    buffer pool.
+    buffer pool. The macros and schemas are created once, by the first step that asks for a
+    prepared connection (`warehouse()`), for all later cursors (lib/warehouse.prepare_run).
     """
 
     wait_seconds: float = 0.0  # how long a run waits for a busy warehouse before it stops
     _work: str | None = PrivateAttr(default=None)
     _instance: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _run_prepared: bool = PrivateAttr(default=False)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator["WarehouseResource"]:
@@ -92,9 +94,21 @@ class WarehouseResource(DuckDBResource):
         self._instance = duckdb.connect(str(work), config=self._config())
         try:
             yield
+            if self._run_prepared:
+                finish_run(self._instance)
         finally:
             self._instance.close()  # checkpoints: the file is complete before promotion
             self._instance = None
+            self._run_prepared = False
+
+    def prepared_connection_of_run(self) -> bool:
+        """During a run: macros and schemas exist for every cursor (created on first call)."""
+        if self._instance is None:
+            return False
+        if not self._run_prepared:  # steps run one after another (in-process executor)
+            prepare_run(self._instance)
+            self._run_prepared = True
+        return True
 
     def _config(self) -> dict:
         return {"custom_user_agent": "dagster", **self.connection_config}
@@ -127,8 +141,9 @@ def _run_succeeded(context: dg.InitResourceContext) -> bool:
 def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
     """A warehouse connection with the project's macros and variables loaded."""
     Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
+    shared = isinstance(resource, WarehouseResource) and resource.prepared_connection_of_run()
     with resource.get_connection() as con:
-        prepare(con)
+        prepare(con, run_prepared=shared)
         yield con
 
 
