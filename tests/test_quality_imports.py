@@ -1,4 +1,5 @@
-"""GX is imported without scipy.stats and altair (lib/quality._deferred); they load on first use."""
+"""GX is imported without scipy.stats, altair, jsonschema and mistune (lib/quality._deferred);
+they load on first use."""
 
 import subprocess
 import sys
@@ -12,7 +13,8 @@ SCRIPT = textwrap.dedent(
     from declaratiemonitor.lib import quality
 
     quality._context()
-    assert "scipy.stats" not in sys.modules and "altair" not in sys.modules, "loaded eagerly"
+    eager = [name for name in quality.DEFERRED_IMPORTS if name in sys.modules]
+    assert not eager, f"loaded eagerly: {eager}"
     from great_expectations.expectations.core import (
         expect_column_kl_divergence_to_be_less_than as kl,
     )
@@ -25,6 +27,13 @@ SCRIPT = textwrap.dedent(
     )
     assert value == scipy.stats.entropy([0.5, 0.5], [0.25, 0.75])
     assert kl.alt.Chart is __import__("altair").Chart
+    from great_expectations.expectations.metrics.column_map_metrics import (
+        column_values_match_json_schema as json_schema,
+    )
+    from great_expectations.render.view import view
+
+    assert json_schema.jsonschema.ValidationError is __import__("jsonschema").ValidationError
+    assert view.DefaultJinjaView.render_markdown(None, "*x*").strip() == "<p><em>x</em></p>"
     print("ok")
     """
 )

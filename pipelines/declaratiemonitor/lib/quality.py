@@ -57,9 +57,11 @@ def read_suite(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-# Imported by GX at import time only for expectations the suites do not use (KL divergence, KS
-# tests): ~2,5 of the ~5,5 CPU-s of `import great_expectations` in a run (docs/performance.md).
-DEFERRED_IMPORTS = ("scipy.stats", "altair")
+# Imported by GX at import time (as `import x`, used only inside functions) for what our suites
+# and data docs do not use: scipy.stats and altair for the KL divergence/KS expectations (~2,5 of
+# the ~5,5 CPU-s of `import great_expectations` in a run, docs/performance.md), jsonschema for
+# expect_column_values_to_match_json_schema, mistune for markdown blocks in data docs.
+DEFERRED_IMPORTS = ("scipy.stats", "altair", "jsonschema", "mistune")
 
 
 class _Deferred(types.ModuleType):
