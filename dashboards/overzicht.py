@@ -217,7 +217,7 @@ def trend_block(con) -> r.Chart | r.Note:
     fig.update_xaxes(tickvals=totals["peildatum"].to_list())
     r.style(
         fig,
-        "Verloop over runs: signalen per ernst (lijnen) en bedrag op het spel (staven)",
+        "Verloop over runs: signalen en bedrag",
         x="peildatum",
         y="bedrag op het spel",
     )
