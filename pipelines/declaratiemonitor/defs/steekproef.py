@@ -7,16 +7,13 @@ Run config example:
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
-
-if TYPE_CHECKING:  # lib.steekproef (polars, openpyxl, xlsxwriter) is imported when the job
-    # runs, not when the definitions are loaded: a pipeline run does not need it
-    from declaratiemonitor.lib.steekproef import Parameters
+from declaratiemonitor.lib.steekproef import Parameters, load_population, trek, write_excel
+from declaratiemonitor.lib.steekproef.population import read_peildatum
 
 
 class SteekproefConfig(dg.Config):
@@ -33,9 +30,7 @@ class SteekproefConfig(dg.Config):
     gemeente: str | None = None
     jaar: int | None = None
 
-    def parameters(self) -> "Parameters":
-        from declaratiemonitor.lib.steekproef import Parameters
-
+    def parameters(self) -> Parameters:
         return Parameters(**self.model_dump())
 
 
@@ -50,9 +45,6 @@ def trek_steekproef(
     duckdb: DuckDBResource,
     settings: PipelineSettings,
 ) -> dg.Output[str]:
-    from declaratiemonitor.lib.steekproef import load_population, trek, write_excel
-    from declaratiemonitor.lib.steekproef.population import read_peildatum
-
     params = config.parameters()
     with warehouse(duckdb) as con:
         population = load_population(con, params.methode, params.gemeente, params.jaar)
