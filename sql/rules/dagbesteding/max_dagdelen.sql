@@ -148,11 +148,11 @@ select
     || if(
         f.dagen is null, '',
         if(f.week_overschreden, ' en', ',') || ' meer dan ' || fmt_num(f.max_dag, 0)
-        || ' dagdelen op één dag (' || f.dagen_tekst || ')'
+        || if(f.max_dag = 1, ' dagdeel', ' dagdelen') || ' op één dag (' || f.dagen_tekst || ')'
     )
     || '; ' || fmt_num(f.teveel, 0) || if(f.teveel = 1, ' dagdeel', ' dagdelen')
     || ' te veel, waarvan ' || fmt_eur(round_half_up(a.eigen_bedrag * f.teveel / a.bijdragende_dagdelen))
     || ' op toewijzing ' || a.toewijzing_nummer || ' (' || fmt_num(a.eigen_dagdelen, 0)
-    || ' dagdelen).' as message
+    || if(a.eigen_dagdelen = 1, ' dagdeel).', ' dagdelen).') as message
 from per_allocation as a
 inner join findings as f using (gemeente_code, bsn, week)
