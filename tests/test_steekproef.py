@@ -30,7 +30,7 @@ from declaratiemonitor.lib.steekproef.selection import allocate
 from declaratiemonitor.lib.steekproef.sizing import mus_sample_size_fraction, poisson_factor_exact
 
 FORMULA_KEY = '=HYPERLINK("http://x","klik")'
-BSN = "111222333"
+BSN = "999990081"
 
 
 # ---- fixtures -------------------------------------------------------------------------------

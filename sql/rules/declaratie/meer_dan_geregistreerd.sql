@@ -115,10 +115,11 @@ select
     coalesce(impact, 0) as impact_cents,
     list_concat(referentie_nummers, contact_ids) as evidence,
     'Over ' || fmt_datum(maand) || ' t/m ' || fmt_datum(month_end(maand)) || ' is '
-    || fmt_num(minuten_gedeclareerd, 0) || ' minuten gedeclareerd ('
+    || fmt_num(minuten_gedeclareerd, 0) || if(minuten_gedeclareerd = 1, ' minuut', ' minuten')
+    || ' gedeclareerd ('
     || regels || case when regels = 1 then ' regel' else ' regels' end
     || '), maar de tijdregistratie bevat ' || fmt_num(minuten_geregistreerd, 0)
-    || ' minuten; ' || fmt_num(minuten_te_veel, 0)
+    || if(minuten_geregistreerd = 1, ' minuut; ', ' minuten; ') || fmt_num(minuten_te_veel, 0)
     || case when minuten_te_veel = 1 then ' minuut is' else ' minuten zijn' end
     || ' niet herleidbaar tot cliëntcontact ('
     || if(impact is null, 'bedrag onbekend', fmt_eur(impact)) || ').'

@@ -37,8 +37,11 @@ flagged as (
         || '): ingediend ' || fmt_eur(ingediend_bedrag_cents) || ', berekend '
         || geleverd_volume || ' '
         || case eenheid
-            when '04' then 'uur' when '14' then 'etmalen' when '16' then 'dagdelen'
-            when '01' then 'minuten' else 'stuks'
+            when '04' then 'uur'
+            when '14' then if(geleverd_volume = 1, 'etmaal', 'etmalen')
+            when '16' then if(geleverd_volume = 1, 'dagdeel', 'dagdelen')
+            when '01' then if(geleverd_volume = 1, 'minuut', 'minuten')
+            else 'stuks'
         end || ' × ' || fmt_eur(product_tarief_cents)
         || if(eenheid = '01', ' per uur', '') || ' = ' || fmt_eur(berekend_cents) as regel
     from computed

@@ -139,7 +139,7 @@ select
     || ' etmalen '
     || per || '; ' || fmt_num(etmalen - maximum, 0) || if(etmalen - maximum = 1, ' etmaal', ' etmalen')
     || ' te veel, waarvan ' || fmt_eur(impact_cents) || ' op toewijzing ' || toewijzing_nummer
-    || ' (' || fmt_num(eigen_etmalen, 0) || ' etmalen).' as message
+    || ' (' || fmt_num(eigen_etmalen, 0) || if(eigen_etmalen = 1, ' etmaal).', ' etmalen).') as message
 from all_rows
 qualify row_number() over (
     partition by gemeente_code, toewijzing_nummer, period_start order by impact_cents desc, per

@@ -166,11 +166,11 @@ described as (
                 when volume is null then fmt_eur(x)
                 when eenheid = '04' then fmt_num(x / 60, if(x % 60 = 0, 0, 2)) || ' uur'
                 when eenheid = '01' then fmt_num(x, 0) || if(x = 1, ' minuut', ' minuten')
-                when eenheid = '14' then fmt_num(x, if(x % 1 = 0, 0, 1)) || ' etmalen'
-                when eenheid = '16' then fmt_num(x, if(x % 1 = 0, 0, 1)) || ' dagdelen'
+                when eenheid = '14' then fmt_num(x, if(x % 1 = 0, 0, 1)) || if(x = 1, ' etmaal', ' etmalen')
+                when eenheid = '16' then fmt_num(x, if(x % 1 = 0, 0, 1)) || if(x = 1, ' dagdeel', ' dagdelen')
                 when soort in ('vervoer', 'vervoer_rolstoel')
-                    then fmt_num(x, if(x % 1 = 0, 0, 1)) || ' retourritten'
-                else fmt_num(x, if(x % 1 = 0, 0, 1)) || ' eenheden'
+                    then fmt_num(x, if(x % 1 = 0, 0, 1)) || if(x = 1, ' retourrit', ' retourritten')
+                else fmt_num(x, if(x % 1 = 0, 0, 1)) || if(x = 1, ' eenheid', ' eenheden')
             end
         ) as tekst
     from flagged as f

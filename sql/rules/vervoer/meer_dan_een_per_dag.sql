@@ -144,7 +144,7 @@ period_signals as (
         list_concat(a.evidence, coalesce(t.dag_evidence, [])) as evidence,
         'Voor de cliënt zijn van ' || fmt_datum(a.begindatum) || ' t/m ' || fmt_datum(a.einddatum)
         || ' ' || fmt_num(t.ritten, 0) || ' ritten vervoer gedeclareerd in ' || fmt_num(t.dagen, 0)
-        || ' dagen terwijl maximaal 1 retourrit per dag wordt vergoed: '
+        || if(t.dagen = 1, ' dag', ' dagen') || ' terwijl maximaal 1 retourrit per dag wordt vergoed: '
         || fmt_num(t.ritten - t.dagen, 0) || if(t.ritten - t.dagen = 1, ' rit', ' ritten')
         || ' te veel, ' || fmt_eur(round_half_up(a.bedrag_cents * (t.ritten - t.dagen) / t.ritten))
         || ' op deze toewijzing.' as message
