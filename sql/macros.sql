@@ -32,6 +32,20 @@ create or replace temp macro fmt_datum(d) as strftime(cast(d as date), '%d-%m-%Y
 create or replace temp macro fmt_periode(b, e) as
     if(b = e, fmt_datum(b), fmt_datum(b) || ' t/m ' || fmt_datum(e));
 
+-- a volume x in the allocation's unit, for messages: minutes as hours ('7,5 uur'), the other
+-- units with their singular or plural noun ('1 etmaal', '12 retourritten'); `decimals` for units
+-- other than time (0, or e.g. if(x % 1 = 0, 0, 1) for projected volumes)
+create or replace temp macro fmt_volume(x, eenheid, soort, decimals) as
+    case
+        when eenheid = '04' then fmt_num(x / 60, if(x % 60 = 0, 0, 2)) || ' uur'
+        when eenheid = '01' then fmt_num(x, 0) || if(x = 1, ' minuut', ' minuten')
+        when eenheid = '14' then fmt_num(x, decimals) || if(x = 1, ' etmaal', ' etmalen')
+        when eenheid = '16' then fmt_num(x, decimals) || if(x = 1, ' dagdeel', ' dagdelen')
+        when soort in ('vervoer', 'vervoer_rolstoel')
+            then fmt_num(x, decimals) || if(x = 1, ' retourrit', ' retourritten')
+        else fmt_num(x, decimals) || if(x = 1, ' eenheid', ' eenheden')
+    end;
+
 -- keyed pseudonym: HMAC-SHA256(key, bsn); the pads are set per connection from the key
 create or replace temp macro client_key(bsn) as
     sha256(getvariable('hmac_opad') || unhex(sha256(getvariable('hmac_ipad') || encode(bsn))));

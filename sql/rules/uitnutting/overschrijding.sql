@@ -84,16 +84,9 @@ described as (
         *,
         list_transform(
             [gedeclareerd, toegewezen, te_veel],
-            lambda x: case
-                when volume is null then fmt_eur(x)
-                when eenheid = '04' then fmt_num(x / 60, if(x % 60 = 0, 0, 2)) || ' uur'
-                when eenheid = '01' then fmt_num(x, 0) || if(x = 1, ' minuut', ' minuten')
-                when eenheid = '14' then fmt_num(x, 0) || if(x = 1, ' etmaal', ' etmalen')
-                when eenheid = '16' then fmt_num(x, 0) || if(x = 1, ' dagdeel', ' dagdelen')
-                when soort in ('vervoer', 'vervoer_rolstoel')
-                    then fmt_num(x, 0) || if(x = 1, ' retourrit', ' retourritten')
-                else fmt_num(x, 0) || if(x = 1, ' eenheid', ' eenheden')
-            end
+            lambda x: if(
+                volume is null, fmt_eur(x), fmt_volume(x, eenheid, soort, 0)
+            )
         ) as tekst
     from flagged
 )

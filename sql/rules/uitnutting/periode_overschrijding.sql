@@ -118,15 +118,7 @@ described as (
         *,
         list_transform(
             [gedeclareerd, maximum, gedeclareerd - maximum, volume * minuten_per_eenheid],
-            lambda x: case
-                when eenheid = '04' then fmt_num(x / 60, if(x % 60 = 0, 0, 2)) || ' uur'
-                when eenheid = '01' then fmt_num(x, 0) || if(x = 1, ' minuut', ' minuten')
-                when eenheid = '14' then fmt_num(x, 0) || if(x = 1, ' etmaal', ' etmalen')
-                when eenheid = '16' then fmt_num(x, 0) || if(x = 1, ' dagdeel', ' dagdelen')
-                when soort in ('vervoer', 'vervoer_rolstoel')
-                    then fmt_num(x, 0) || if(x = 1, ' retourrit', ' retourritten')
-                else fmt_num(x, 0) || if(x = 1, ' eenheid', ' eenheden')
-            end
+            lambda x: fmt_volume(x, eenheid, soort, 0)
         ) as tekst,
         [
             'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus',
