@@ -1,0 +1,106 @@
+"""The Dutch sentences of an evaluation: method, verdict, understatements, recovery."""
+
+from declaratiemonitor.lib.steekproef.estimators import DUTCH, ESTIMATORS
+from declaratiemonitor.lib.steekproef.formatting import fmt_eur, fmt_pct
+from declaratiemonitor.lib.steekproef.results import GroupResult
+
+UNDERSTATEMENTS = (
+    "Onderschattingen (een negatief 'Bedrag fout': er is minder gedeclareerd dan terecht was) "
+    "worden niet weggelaten. Voor het oordeel telt een fout in beide richtingen als fout: de "
+    "bovengrens rekent met het absolute bedrag |fout|. De bovengrens van alleen de "
+    "onderschattingen staat er apart bij. Bij de terugvordering worden onder- en "
+    "overschattingen van dezelfde aanbieder verrekend (netto)."
+)
+RECOVERY = (
+    "Voorgestelde terugvordering: de puntschatting (meest waarschijnlijke waarde) van het netto "
+    "te veel betaalde bedrag, dus de fouten met bevinding 'onjuist' (over- min onderschattingen) "
+    "geprojecteerd op de populatie van de aanbieder, en nooit minder dan € 0. Niet de "
+    "bovengrens: die is de zekerheidsmarge voor het oordeel (met de gekozen betrouwbaarheid "
+    "niet méér dan), geen schatting van wat te veel is betaald; de puntschatting is de zuivere "
+    "schatting en is daarmee te verantwoorden tegenover de aanbieder. Fouten in posten boven "
+    "het interval tellen exact. Onzekerheden worden niet teruggevorderd: vraag eerst bewijs; "
+    "wat daarna onjuist blijkt, telt alsnog mee."
+)
+
+
+def stringer_method(likelihood: str) -> str:
+    return (
+        f"MUS: Stringer-grens met exacte {likelihood}-factoren (jfa: evaluation(method = "
+        f"'stringer.{likelihood}')); regels op of boven het interval tellen exact mee"
+    )
+
+
+def estimator_method(estimator: str) -> str:
+    return (
+        f"{DUTCH[estimator]}, per stratum geprojecteerd met het eigen aantal regels en de eigen "
+        "waarde van het stratum en daarna opgeteld; eenzijdige bovengrens met de t-verdeling "
+        f"(jfa: evaluation(method = '{ESTIMATORS[estimator]}'))"
+    )
+
+
+def attribute_method(likelihood: str) -> str:
+    return (
+        f"Attributen: exacte {likelihood}-bovengrens op het aandeel onterechte signalen "
+        f"(jfa: evaluation(method = '{likelihood}', x = fouten, n = steekproef))"
+    )
+
+
+def money_verdict(
+    total: GroupResult, conf: float, materiality: float, method: str, per: str | None, mus: bool
+) -> str:
+    c = fmt_pct(conf, 0)
+    text = (
+        f"Methode: {method}. Geprojecteerde fouten en onzekerheden: "
+        f"{fmt_eur(total.geprojecteerde_fout_cents)}; bovengrens bij {c} betrouwbaarheid: "
+        f"{fmt_eur(total.bovengrens_cents)}; tolerantie: {fmt_eur(total.tolerantie_cents)} "
+        f"({fmt_pct(materiality)} van {fmt_eur(total.populatie_bedrag_cents)}). "
+    )
+    if total.voldoet:
+        text += (
+            "De bovengrens ligt onder de tolerantie: met "
+            f"{c} zekerheid zijn de fouten en onzekerheden samen niet materieel."
+        )
+    else:
+        text += (
+            "De bovengrens ligt niet onder de tolerantie: de steekproef toont niet aan dat de "
+            "fouten en onzekerheden binnen de tolerantie blijven. Onderzoek de fouten nader "
+            "of breid de steekproef uit (declaratiemonitor steekproef uitbreiden)."
+        )
+    if per:
+        total_rule = (
+            "telt de bovengrenzen op (voorzichtig)"
+            if mus
+            else "telt de puntschattingen op en combineert de spreidingen"
+        )
+        text += (
+            f" Per {per} is een eigen steekproef getrokken en beoordeeld (zie per groep); het "
+            f"totaal {total_rule}."
+        )
+    return text
+
+
+def few_errors(methode: str, errors: int) -> str:
+    if methode == "mus" or errors >= 2:
+        return ""
+    return (
+        f" Let op: er zijn {errors} regel(s) met een fout of onzekerheid gevonden. De "
+        "bovengrens van een schatter rust op de spreiding van de fouten en is bij (bijna) geen "
+        "fouten niet betrouwbaar; voor het oordeel over een (bijna) foutloze steekproef is "
+        "MUS de aangewezen methode."
+    )
+
+
+def not_assessed(count: int) -> str:
+    if not count:
+        return ""
+    return f" Let op: {count} regel(s) zijn nog niet beoordeeld en tellen als onzeker."
+
+
+def signals_verdict(n: int, wrong: int, rate: float, upper: float, conf: float, tol: float) -> str:
+    passes = upper < tol
+    return (
+        f"Van de {n} signalen in de steekproef zijn er {wrong} onjuist of onzeker "
+        f"({fmt_pct(rate)}); met {fmt_pct(conf, 0)} zekerheid is ten hoogste {fmt_pct(upper)} "
+        f"van de signalen onterecht (tolerantie {fmt_pct(tol)}). "
+        + ("Dat is onder de tolerantie." if passes else "Dat is niet onder de tolerantie.")
+    )
