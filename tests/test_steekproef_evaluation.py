@@ -212,6 +212,9 @@ def test_per_provider_evaluation_reports_each_provider_and_the_total(tmp_path):
     assert wrong.terugvordering_cents == pytest.approx(value / 60 * taint)
     assert wrong.bovengrens_cents == pytest.approx(stringer([taint], 60, 0.95).bovengrens * value)
     assert groups["00000001"].terugvordering_cents == 0 and groups["00000001"].voldoet
+    # every provider its own verdict; the sample passes only when every provider passes
+    assert not wrong.voldoet and not result.voldoet and result.to_dict()["voldoet"] is False
+    assert "2 van de 3 voldoen" in result.oordeel and "Niet: 01000001" in result.oordeel
     for key in ("geprojecteerde_fout_cents", "bovengrens_cents", "terugvordering_cents"):
         assert getattr(result.totaal, key) == pytest.approx(
             sum(getattr(g, key) for g in result.groepen)

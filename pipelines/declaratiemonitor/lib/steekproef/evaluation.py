@@ -38,10 +38,13 @@ class Evaluatie:
 
     @property
     def voldoet(self) -> bool:
+        """Per provider: every provider passes; otherwise the total's bound < tolerance."""
+        if self.indeling == "aanbieder":
+            return all(g.voldoet for g in self.groepen)
         return self.totaal.voldoet
 
     def to_dict(self) -> dict:
-        total = self.totaal.to_dict()
+        total = self.totaal.to_dict() | {"voldoet": self.voldoet}
         total.pop("groep")
         values = {
             "methode": self.methode,
@@ -177,7 +180,10 @@ def evaluate(
     per = params.get("per")
     indeling = per or (params.get("strata") and "strata")
     tally = counts(frame)
-    text = texts.money_verdict(total, conf, materiality, method, per, methode == "mus")
+    if per:
+        text = texts.per_verdict(total, groups, conf, materiality, method, per)
+    else:
+        text = texts.money_verdict(total, conf, materiality, method)
     text += texts.few_errors(methode, total.aantal_fouten) + texts.not_assessed(
         tally["aantal_niet_beoordeeld"]
     )

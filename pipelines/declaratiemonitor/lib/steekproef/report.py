@@ -2,13 +2,13 @@
 
 Sheet 'Evaluatie' lists every figure with a Dutch label (the method first); sheet 'Per aanbieder'
 (or 'Per stratum') has one row per provider or stratum and the total. Texts go through
-excel.write_text, so nothing from the data can become a formula.
+excel.write_text (via _write_cell), so nothing from the data can become a formula.
 """
 
 from pathlib import Path
 
 from declaratiemonitor.lib.steekproef.evaluation import Evaluatie
-from declaratiemonitor.lib.steekproef.excel import _formats, _write_cell, write_text
+from declaratiemonitor.lib.steekproef.excel import _formats, _write_cell
 
 EVALUATION_SHEET = "Evaluatie"
 SUMMARY = [
@@ -71,10 +71,7 @@ def _groups(book, fmt, name: str, rows: list[dict]) -> None:
         sheet.write_string(0, col, header, fmt.header)
     for row, values in enumerate(rows, start=1):
         for col, (key, _, kind) in enumerate(GROUP_COLUMNS):
-            if kind == "text":
-                write_text(sheet, row, col, values.get(key), fmt)
-            else:
-                _write_cell(sheet, row, col, values.get(key), kind, fmt)
+            _write_cell(sheet, row, col, values.get(key), kind, fmt)
     sheet.set_column(0, len(GROUP_COLUMNS) - 1, 20)
 
 
@@ -89,7 +86,7 @@ def write_evaluation(result: Evaluatie, path: str | Path, source: str | None = N
     fmt = _formats(book)
     values = result.to_dict() | {"bron": source}
     _summary(book, fmt, values)
-    total = result.totaal.to_dict() | {"groep": "Totaal"}
+    total = result.totaal.to_dict() | {"groep": "Totaal", "voldoet": result.voldoet}
     if result.groepen:
         name = "Per aanbieder" if result.indeling == "aanbieder" else "Per stratum"
         _groups(book, fmt, name, [g.to_dict() for g in result.groepen] + [total])

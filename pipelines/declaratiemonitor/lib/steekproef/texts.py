@@ -45,9 +45,7 @@ def attribute_method(likelihood: str) -> str:
     )
 
 
-def money_verdict(
-    total: GroupResult, conf: float, materiality: float, method: str, per: str | None, mus: bool
-) -> str:
+def money_verdict(total: GroupResult, conf: float, materiality: float, method: str) -> str:
     c = fmt_pct(conf, 0)
     text = (
         f"Methode: {method}. Geprojecteerde fouten en onzekerheden: "
@@ -56,27 +54,43 @@ def money_verdict(
         f"({fmt_pct(materiality)} van {fmt_eur(total.populatie_bedrag_cents)}). "
     )
     if total.voldoet:
-        text += (
+        return text + (
             "De bovengrens ligt onder de tolerantie: met "
             f"{c} zekerheid zijn de fouten en onzekerheden samen niet materieel."
         )
-    else:
+    return text + (
+        "De bovengrens ligt niet onder de tolerantie: de steekproef toont niet aan dat de "
+        "fouten en onzekerheden binnen de tolerantie blijven. Onderzoek de fouten nader "
+        "of breid de steekproef uit (declaratiemonitor steekproef uitbreiden)."
+    )
+
+
+def per_verdict(
+    total: GroupResult,
+    groups: list[GroupResult],
+    conf: float,
+    materiality: float,
+    method: str,
+    per: str,
+) -> str:
+    """One sample and one verdict per provider; the total adds up, it is no verdict."""
+    failing = [g for g in groups if not g.voldoet]
+    text = (
+        f"Methode: {method}. Per {per} een eigen steekproef en een eigen oordeel (bovengrens "
+        f"onder {fmt_pct(materiality)} van de eigen waarde, {fmt_pct(conf, 0)} betrouwbaarheid): "
+        f"{len(groups) - len(failing)} van de {len(groups)} voldoen."
+    )
+    for g in failing:
         text += (
-            "De bovengrens ligt niet onder de tolerantie: de steekproef toont niet aan dat de "
-            "fouten en onzekerheden binnen de tolerantie blijven. Onderzoek de fouten nader "
-            "of breid de steekproef uit (declaratiemonitor steekproef uitbreiden)."
+            f" Niet: {g.groep} (bovengrens {fmt_eur(g.bovengrens_cents)}, tolerantie "
+            f"{fmt_eur(g.tolerantie_cents)}; onderzoek de fouten of breid uit)."
         )
-    if per:
-        total_rule = (
-            "telt de bovengrenzen op (voorzichtig)"
-            if mus
-            else "telt de puntschattingen op en combineert de spreidingen"
-        )
-        text += (
-            f" Per {per} is een eigen steekproef getrokken en beoordeeld (zie per groep); het "
-            f"totaal {total_rule}."
-        )
-    return text
+    return text + (
+        f" Samen: geprojecteerd {fmt_eur(total.geprojecteerde_fout_cents)}, voorgestelde "
+        f"terugvordering {fmt_eur(total.terugvordering_cents)}. De opgetelde bovengrenzen "
+        f"({fmt_eur(total.bovengrens_cents)}) zijn voorzichtig en geen oordeel over het geheel; "
+        "daarvoor is één steekproef over de hele populatie de aangewezen methode."
+    )
 
 
 def few_errors(methode: str, errors: int) -> str:
