@@ -1,5 +1,8 @@
 """Steekproef: sizing in trek, reproducible selection, per-provider samples, Excel, CLI, job."""
 
+import subprocess
+import sys
+
 import duckdb
 import openpyxl
 import polars as pl
@@ -355,6 +358,17 @@ def test_cli_population_errors(warehouse_file, tmp_path):
 
 
 # ---- Dagster --------------------------------------------------------------------------------
+
+
+def test_loading_the_steekproef_code_imports_no_scipy_stats_or_excel_libraries():
+    # a pipeline run loads defs/steekproef.py; scipy.stats (~0,5 s) and the Excel libraries
+    # are imported only when a sample is planned, evaluated or written
+    script = (
+        "import sys, declaratiemonitor.defs.steekproef, declaratiemonitor.cli_steekproef\n"
+        "print(sorted(m for m in ('scipy.stats', 'openpyxl', 'xlsxwriter') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr[-2000:]
 
 
 def test_dagster_job_writes_the_excel_file(warehouse_file, tmp_path):

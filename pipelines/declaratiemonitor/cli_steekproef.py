@@ -181,6 +181,12 @@ def _trek_text(s: dict) -> str:
     )
     if s["interval_cents"] is not None:
         text += f"\nInterval: {fmt_eur(s['interval_cents'])}."
+    for g in s.get("per_groep") or []:
+        text += (
+            f"\n  {g['stratum']}: {fmt_num(g['populatie_aantal'])} regels, "
+            f"{fmt_eur(g['populatie_bedrag_cents'])}; {g['trekkingen']} trekkingen "
+            f"({g['steekproef_aantal']} regels)"
+        )
     return text
 
 

@@ -9,11 +9,25 @@ No rounded factor table: 3.00 / 4.74 / 6.30 ... at 95 % are these quantiles roun
 
 import math
 
-from scipy import stats
-
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 
 LIKELIHOODS = ("poisson", "binomial", "hypergeometric")
+
+
+def _stats():
+    """scipy.stats, imported where used: a pipeline run loads this package but samples nothing."""
+    from scipy import stats
+
+    return stats
+
+
+def hypergeom_cdf(k: int, population: int, errors: int, n: int) -> float:
+    """P(X <= k) drawing n from N = population holding K = errors."""
+    return float(_stats().hypergeom.cdf(k, population, errors, n))
+
+
+def t_quantile(confidence: float, df: int) -> float:
+    return float(_stats().t.ppf(confidence, df))
 
 
 def normalise_confidence(value: float) -> float:
@@ -50,11 +64,11 @@ def qhyper(confidence: float, population: int, n: int, k: int) -> int:
     risk = 1 - confidence
     n = min(n, population)
     low, high = k, population
-    if stats.hypergeom.cdf(k, population, high, n) > risk:
+    if hypergeom_cdf(k, population, high, n) > risk:
         return high
     while high - low > 1:  # invariant: cdf(low) > risk >= cdf(high)
         mid = (low + high) // 2
-        if stats.hypergeom.cdf(k, population, mid, n) > risk:
+        if hypergeom_cdf(k, population, mid, n) > risk:
             low = mid
         else:
             high = mid
@@ -66,11 +80,11 @@ def upper_bound(
 ) -> float:
     """One-sided upper bound on the error rate (a fraction) after k errors in n."""
     if likelihood == "poisson":
-        return float(stats.gamma.ppf(confidence, 1 + k, scale=1 / n))
+        return float(_stats().gamma.ppf(confidence, 1 + k, scale=1 / n))
     if likelihood == "binomial":
         if k >= n:
             return 1.0
-        return float(stats.beta.ppf(confidence, 1 + k, n - k))
+        return float(_stats().beta.ppf(confidence, 1 + k, n - k))
     check_likelihood(likelihood, population)
     return qhyper(confidence, population, n, math.ceil(k)) / population
 

@@ -19,8 +19,8 @@ jfa's alternative = "less"). One stratum gives exactly jfa's figures. A stratum 
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from declaratiemonitor.lib.steekproef.distributions import t_quantile
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 
 ESTIMATORS = {  # Dutch name -> jfa method
@@ -105,5 +105,5 @@ def estimate(method: str, strata: list[Stratum], confidence: float) -> Estimate:
         m, sd = _stratum(method, s)
         mle, variance, df = mle + m, variance + (s.items * sd) ** 2 / n, df + n - 1
     se = float(np.sqrt(variance))
-    t = float(stats.t.ppf(confidence, df)) if df > 0 else 0.0
+    t = t_quantile(confidence, df) if df > 0 else 0.0
     return Estimate(mle, se, df, mle + t * se)

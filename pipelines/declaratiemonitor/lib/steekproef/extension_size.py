@@ -12,9 +12,8 @@ and spread stay as found: n x (t x se / (T - mle))^2.
 
 import math
 
-from scipy import stats
-
 from declaratiemonitor.lib.steekproef import sizing
+from declaratiemonitor.lib.steekproef.distributions import t_quantile
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 from declaratiemonitor.lib.steekproef.estimators import Estimate
 from declaratiemonitor.lib.steekproef.stringer import stringer
@@ -72,7 +71,7 @@ def line_size(
     plan = sizing.planning(
         materiality, conf, likelihood=likelihood, population=units, expected_count=errors
     )
-    t = float(stats.t.ppf(conf, max(est.df, 1)))
+    t = t_quantile(conf, max(est.df, 1))
     spread = math.ceil(n_old * (t * est.se / (tolerance - est.mle)) ** 2) if est.se else 0
     return min(count, max(n_old + 1, plan.n, spread))
 

@@ -13,10 +13,9 @@ extension plans with the errors found as a fixed count instead (`expected_count`
 import math
 from dataclasses import dataclass
 
-from scipy import stats
-
 from declaratiemonitor.lib.steekproef.distributions import (
     check_likelihood,
+    hypergeom_cdf,
     normalise_confidence,
     upper_bound,
 )
@@ -70,7 +69,7 @@ def _passes(likelihood, confidence, materiality, n, k, population) -> bool:
     if likelihood == "hypergeometric":
         errors_in_population = math.ceil(materiality * population)
         size = min(n, population)
-        return stats.hypergeom.cdf(k, population, errors_in_population, size) <= 1 - confidence
+        return hypergeom_cdf(k, population, errors_in_population, size) <= 1 - confidence
     return upper_bound(likelihood, confidence, n, k) < materiality
 
 
