@@ -337,3 +337,21 @@ def test_cli_uitbreiden_and_evalueer_end_to_end(tmp_path, monkeypatch):
                                           "--warehouse", str(warehouse)])  # fmt: skip
     assert done.exit_code == 0 and "voldoet al" in done.stdout
     assert math.isclose(after["materialiteit"], 0.05)
+
+
+def test_signal_extension_takes_the_next_signals(tmp_path, monkeypatch):
+    monkeypatch.setenv("DECLARATIEMONITOR_HMAC_KEY", "test-sleutel")
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(warehouse)
+    path = tmp_path / "s.xlsx"
+    first = run_json("trek", "--warehouse", str(warehouse), "--methode", "signalen", "--seed",
+                     "1", "--aantal", "2", "--uit", str(path))  # fmt: skip
+    fill(path, {1: ("onjuist", None)})
+    extended = run_json("uitbreiden", "--bestand", str(path), "--warehouse", str(warehouse))
+    assert first["n_regels"] == 2 and extended["n_regels"] == 4  # all four signals
+    keys = read_excel(extended["bestand"]).findings["sleutel"].to_list()
+    assert set(read_excel(path).findings["sleutel"]) < set(keys)
+    fill(extended["bestand"], {})
+    done = runner.invoke(steekproef_app, ["uitbreiden", "--bestand", extended["bestand"],
+                                          "--warehouse", str(warehouse)])  # fmt: skip
+    assert done.exit_code == 2 and "al beoordeeld" in done.stderr

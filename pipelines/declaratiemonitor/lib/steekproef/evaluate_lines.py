@@ -14,7 +14,7 @@ from declaratiemonitor.lib.steekproef.findings import only
 from declaratiemonitor.lib.steekproef.results import GroupResult
 
 
-def _strata(frame: pl.DataFrame, strata: pl.DataFrame, column: str) -> list[Stratum]:
+def line_strata(frame: pl.DataFrame, strata: pl.DataFrame, column: str) -> list[Stratum]:
     parts = {str(k[0]): g for k, g in frame.partition_by("stratum", as_dict=True).items()}
     result = []
     for row in strata.filter(pl.col("stratum").is_in(list(parts))).iter_rows(named=True):
@@ -35,7 +35,7 @@ def _strata(frame: pl.DataFrame, strata: pl.DataFrame, column: str) -> list[Stra
 
 def _bound(frame, strata, method, conf, kind: str | None = None) -> float:
     part = only(frame, kind) if kind else frame
-    return estimate(method, _strata(part, strata, "abs_cents"), conf).bovengrens
+    return estimate(method, line_strata(part, strata, "abs_cents"), conf).bovengrens
 
 
 def evaluate_group(
@@ -47,14 +47,14 @@ def evaluate_group(
     materiality: float,
 ) -> GroupResult:
     """One population (one or more strata): the strata in `strata` that `frame` touches."""
-    main = estimate(method, _strata(frame, strata, "abs_cents"), conf)
-    net = estimate(method, _strata(frame, strata, "over_cents"), conf).mle
+    main = estimate(method, line_strata(frame, strata, "abs_cents"), conf)
+    net = estimate(method, line_strata(frame, strata, "over_cents"), conf).mle
     drawn = strata.filter(pl.col("stratum").is_in(frame["stratum"].unique().to_list()))
     value = float(drawn["populatie_bedrag_cents"].sum())
     return GroupResult(
         groep=name,
         populatie_aantal=int(drawn["populatie_aantal"].sum()),
-        populatie_bedrag_cents=value,
+        populatie_bedrag_cents=round(value),
         n=frame.height,
         n_regels=frame.height,
         aantal_fouten=frame.filter(pl.col("abs_cents") > 0).height,

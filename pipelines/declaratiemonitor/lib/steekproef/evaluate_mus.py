@@ -16,7 +16,7 @@ from declaratiemonitor.lib.steekproef.results import GroupResult
 from declaratiemonitor.lib.steekproef.stringer import stringer
 
 
-def _taints(body: pl.DataFrame) -> list[float]:
+def draw_taints(body: pl.DataFrame) -> list[float]:
     hit = body.filter(pl.col("taint") > 0)
     return [
         t for t, times in zip(hit["taint"], hit["trekkingen"], strict=True) for _ in range(times)
@@ -28,7 +28,7 @@ def _bound(frame: pl.DataFrame, n: int, value: float, conf: float, likelihood: s
     body = frame.filter(~pl.col("boven_interval"))
     exact = float(frame.filter(pl.col("boven_interval"))["abs_cents"].sum())
     units = round(value) if likelihood == "hypergeometric" else None
-    result = stringer(_taints(body), n, conf, likelihood, units).scaled(value, exact)
+    result = stringer(draw_taints(body), n, conf, likelihood, units).scaled(value, exact)
     return result.mle, result.bovengrens
 
 
@@ -55,7 +55,7 @@ def evaluate_group(
     return GroupResult(
         groep=name,
         populatie_aantal=int(stratum["populatie_aantal"]),
-        populatie_bedrag_cents=value,
+        populatie_bedrag_cents=round(value),
         n=n,
         n_regels=frame.height,
         aantal_fouten=frame.filter(pl.col("abs_cents") > 0).height,

@@ -128,7 +128,7 @@ def _signals(frame: pl.DataFrame, params: dict, conf: float, tolerance: float) -
     total = GroupResult(
         groep="totaal",
         populatie_aantal=population or 0,
-        populatie_bedrag_cents=value,
+        populatie_bedrag_cents=round(value),
         n=frame.height,
         n_regels=frame.height,
         aantal_fouten=wrong,

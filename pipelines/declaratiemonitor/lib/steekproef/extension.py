@@ -8,6 +8,8 @@ sha256("<seed>:uitbreiding<r>:<group>"); every monetary unit then had n_total / 
 the lines already drawn stay, with their findings. Same seed + same population = same extension.
 """
 
+from dataclasses import fields
+
 import polars as pl
 
 from declaratiemonitor.lib.steekproef import evaluate_lines, evaluate_mus
@@ -15,8 +17,8 @@ from declaratiemonitor.lib.steekproef import extension_size as size
 from declaratiemonitor.lib.steekproef.distributions import upper_bound
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 from declaratiemonitor.lib.steekproef.estimators import estimate
-from declaratiemonitor.lib.steekproef.evaluate_lines import _strata
-from declaratiemonitor.lib.steekproef.evaluate_mus import _taints
+from declaratiemonitor.lib.steekproef.evaluate_lines import line_strata
+from declaratiemonitor.lib.steekproef.evaluate_mus import draw_taints
 from declaratiemonitor.lib.steekproef.excel_read import Bestand
 from declaratiemonitor.lib.steekproef.findings import classify
 from declaratiemonitor.lib.steekproef.parameters import Parameters
@@ -31,25 +33,13 @@ from declaratiemonitor.lib.steekproef.sample import (
 )
 from declaratiemonitor.lib.steekproef.selection import allocate, draw_mus, smallest_keys
 
-PARAMETER_KEYS = (
-    "methode",
-    "seed",
-    "betrouwbaarheid",
-    "materialiteit",
-    "verwachte_fout",
-    "likelihood",
-    "strata",
-    "per",
-    "allocatie",
-    "aantal",
-    "gemeente",
-    "jaar",
-)
 FINDING_COLUMNS = ("bevinding", "bedrag_fout_cents", "toelichting")
 
 
 def parameters_from(values: dict) -> Parameters:
-    kept = {k: values.get(k) for k in PARAMETER_KEYS if values.get(k) is not None}
+    """The Parameters of a sample from its Parameters sheet."""
+    names = [f.name for f in fields(Parameters)]
+    kept = {k: values[k] for k in names if values.get(k) is not None}
     for key in ("seed", "aantal", "jaar"):
         if key in kept:
             kept[key] = int(kept[key])
@@ -67,7 +57,7 @@ def _mus_round(group, frame, population, bestand, params, stage) -> tuple[dict, 
     body = frame.filter(~pl.col("boven_interval"))
     exact = float(frame.filter(pl.col("boven_interval"))["abs_cents"].sum())
     value = float(row["populatie_bedrag_cents"])
-    extra = size.mus_draws(_taints(body), exact, value, n_old, conf, m, lik, group) - n_old
+    extra = size.mus_draws(draw_taints(body), exact, value, n_old, conf, m, lik, group) - n_old
     part = population if group == ALL else population.filter(pl.col("stratum") == group)
     label = f"uitbreiding{stage}:{group}"
     hits, interval, start = draw_mus(part, params.key, params.amount, extra, params.seed, label)
@@ -105,7 +95,7 @@ def _new_size(group, frame, strata, params, estimator) -> int | None:
     result = evaluate_lines.evaluate_group(frame, group, strata, estimator, conf, m)
     if result.voldoet:
         return None
-    est = estimate(estimator, _strata(frame, strata, "abs_cents"), conf)
+    est = estimate(estimator, line_strata(frame, strata, "abs_cents"), conf)
     errors = frame.filter(pl.col("abs_cents") > 0).height
     return size.line_size(
         est, result.tolerantie_cents, errors, frame.height, count, conf, m, lik, group

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 class GroupResult:
     groep: str
     populatie_aantal: int
-    populatie_bedrag_cents: float
+    populatie_bedrag_cents: int
     n: int  # draws (MUS) or lines (line samples)
     n_regels: int
     aantal_fouten: int  # lines with an error or uncertainty, either direction
