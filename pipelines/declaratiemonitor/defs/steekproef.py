@@ -3,7 +3,7 @@
 Run config example:
     ops:
       trek_steekproef:
-        config: {methode: mus, seed: 20250101, betrouwbaarheid: 95, materialiteit: 0.02}
+        config: {methode: mus, seed: 20250101, betrouwbaarheid: 0.95, materialiteit: 0.02}
 """
 
 from pathlib import Path
@@ -21,10 +21,12 @@ class SteekproefConfig(dg.Config):
 
     methode: str = "mus"
     seed: int
-    betrouwbaarheid: int = 95
+    betrouwbaarheid: float = 0.95
     materialiteit: float = 0.02
     verwachte_fout: float = 0.0
+    likelihood: str = "poisson"
     strata: str | None = None
+    per: str | None = None
     allocatie: str = "aantal"
     aantal: int | None = None
     gemeente: str | None = None

@@ -1,236 +1,200 @@
-"""Evaluating the findings: projected error, Stringer upper error limit, verdict in Dutch.
+"""Evaluating the findings: projected error, upper bound, recovery and the verdict in Dutch.
 
-Findings per line: `juist` (error 0), `onjuist` (an error), `onzeker` (an uncertainty); the amount
-is `bedrag fout`, or the whole line when left empty; lines without a finding count as `onzeker`
-for their whole amount. Errors and uncertainties are evaluated together against the tolerance
-(materiality x population value), and each on its own for information.
-
-MUS (Stringer): with interval J, taintings t = fout / bedrag (capped at 1) of lines below J,
-sorted descending:
-    upper limit = J x R(0) + J x sum_i (R(i) - R(i-1)) x t_(i) + errors in lines >= J.
-Aselect and gestratificeerd use the same bound with J = population value / n and taintings
-weighted by the stratum's design weight (N_h / n_h) / (N / n): an approximation (MUS is the
-method for the verdict on rechtmatigheid). Signals: attribute bound R(k) / n on the share wrong.
+MUS: Stringer bound with exact factors (evaluate_mus.py); lines (aselect, gestratificeerd):
+an estimator with per-stratum expansion (evaluate_lines.py); signals: the exact attribute bound
+on the share of wrong signals. A sample passes when the upper bound is strictly below the
+tolerance (materiality x population value), as in jfa. With `per = aanbieder` every provider is
+its own population with its own verdict; the total adds them up.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
+from declaratiemonitor.lib.steekproef import evaluate_lines, evaluate_mus, texts
+from declaratiemonitor.lib.steekproef.distributions import upper_bound
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
-from declaratiemonitor.lib.steekproef.formatting import fmt_eur, fmt_pct
-from declaratiemonitor.lib.steekproef.sizing import poisson_factor
-
-FINDINGS = ("juist", "onjuist", "onzeker")
-NOT_ASSESSED = "niet beoordeeld"
-
-
-@dataclass(frozen=True)
-class StringerResult:
-    basisprecisie: float
-    geprojecteerd: float
-    toeslag: float
-    bovengrens: float
-
-
-def stringer_bound(
-    taints: list[float], interval: float, confidence: float = 0.95, top_errors: float = 0.0
-) -> StringerResult:
-    """Stringer bound; `top_errors` are errors in lines >= the interval, counted as found."""
-    ranked = sorted((max(0.0, t) for t in taints), reverse=True)
-    factors = [poisson_factor(i, confidence) for i in range(len(ranked) + 1)]
-    basis = factors[0] * interval
-    projected = interval * sum(ranked) + top_errors
-    allowance = interval * sum(
-        (factors[i] - factors[i - 1] - 1) * t for i, t in enumerate(ranked, start=1)
-    )
-    return StringerResult(basis, projected, allowance, basis + projected + allowance)
+from declaratiemonitor.lib.steekproef.estimators import ESTIMATORS
+from declaratiemonitor.lib.steekproef.findings import classify, counts
+from declaratiemonitor.lib.steekproef.results import GroupResult, summed
+from declaratiemonitor.lib.steekproef.sample import ALL
 
 
 @dataclass
 class Evaluatie:
     methode: str
+    bovengrensmethode: str
     betrouwbaarheid: float
-    n_regels: int
-    aantal_juist: int
-    aantal_onjuist: int
-    aantal_onzeker: int
-    aantal_niet_beoordeeld: int
-    populatie_bedrag_cents: int
-    tolerantie_cents: float
-    geprojecteerde_fout_cents: float
-    bovengrens_cents: float
-    bovengrens_fouten_cents: float
-    bovengrens_onzekerheden_cents: float
-    voldoet: bool
+    materialiteit: float
+    totaal: GroupResult
+    tellingen: dict
     oordeel: str
+    onderschattingen: str = texts.UNDERSTATEMENTS
+    terugvordering: str = texts.RECOVERY
+    groepen: list[GroupResult] = field(default_factory=list)
+    indeling: str | None = None  # "aanbieder" (separate populations) or "strata"
     foutpercentage: float | None = None
     bovengrens_percentage: float | None = None
 
+    @property
+    def voldoet(self) -> bool:
+        """Per provider: every provider passes; otherwise the total's bound < tolerance."""
+        if self.indeling == "aanbieder":
+            return all(g.voldoet for g in self.groepen)
+        return self.totaal.voldoet
+
     def to_dict(self) -> dict:
-        values = asdict(self)
-        return {k: round(v, 2) if isinstance(v, float) else v for k, v in values.items()}
+        total = self.totaal.to_dict() | {"voldoet": self.voldoet}
+        total.pop("groep")
+        values = {
+            "methode": self.methode,
+            "bovengrensmethode": self.bovengrensmethode,
+            "betrouwbaarheid": self.betrouwbaarheid,
+            "materialiteit": self.materialiteit,
+            **total,
+            **self.tellingen,
+            "oordeel": self.oordeel,
+            "onderschattingen": self.onderschattingen,
+            "terugvordering": self.terugvordering,
+            "indeling": self.indeling,
+            "per_groep": [g.to_dict() for g in self.groepen],
+            "foutpercentage": self.foutpercentage,
+            "bovengrens_percentage": self.bovengrens_percentage,
+        }
+        return values
 
 
-def _normalise(value: object, volgnummer: object) -> str:
-    text = "" if value is None else str(value).strip().lower()
-    if text == "":
-        return NOT_ASSESSED
-    if text not in FINDINGS:
-        raise SteekproefFout(
-            f"Regel {volgnummer}: onbekende bevinding '{value}'; kies juist, onjuist of onzeker."
+def _draws(params: dict, rounds: pl.DataFrame | None) -> dict[str, int]:
+    """Draws per group over all rounds; without rounds, one sample with params' interval."""
+    if rounds is not None and rounds.height:
+        return dict(rounds.group_by("stratum").agg(pl.col("n").sum()).iter_rows())
+    return {ALL: round(float(params["populatie_bedrag_cents"]) / float(params["interval_cents"]))}
+
+
+def _mus(frame, params, strata, rounds, conf, materiality) -> list[GroupResult]:
+    likelihood = params.get("likelihood") or "poisson"
+    rows = {r["stratum"]: r for r in strata.iter_rows(named=True)}
+    rows.setdefault(
+        ALL,
+        {
+            "populatie_aantal": params.get("populatie_aantal") or 0,
+            "populatie_bedrag_cents": params["populatie_bedrag_cents"],
+        },
+    )
+    return [
+        evaluate_mus.evaluate_group(
+            frame.filter(pl.col("stratum") == name),
+            name,
+            rows[name],
+            n,
+            conf,
+            materiality,
+            likelihood,
         )
-    return text
-
-
-def classify(findings: pl.DataFrame) -> pl.DataFrame:
-    """Add `bevinding_norm` and `fout_cents` (0 <= fout <= bedrag; empty amount = whole line)."""
-    norm = [
-        _normalise(v, nr)
-        for v, nr in zip(findings["bevinding"], findings["volgnummer"], strict=True)
+        for name, n in sorted(_draws(params, rounds).items())
     ]
-    frame = findings.with_columns(pl.Series("bevinding_norm", norm, dtype=pl.String))
-    amount = pl.col("bedrag_cents").cast(pl.Float64)
-    given = pl.col("bedrag_fout_cents").cast(pl.Float64)
-    fout = (
-        pl.when(pl.col("bevinding_norm") == "juist")
-        .then(0.0)
-        .when(pl.col("bevinding_norm") == NOT_ASSESSED)
-        .then(amount)
-        .otherwise(given.fill_null(amount))
+
+
+def _lines(frame, strata, estimator, conf, materiality) -> tuple[list, GroupResult]:
+    if estimator not in ESTIMATORS:
+        raise SteekproefFout(f"Onbekende schatter '{estimator}': kies uit {', '.join(ESTIMATORS)}.")
+    drawn = set(frame["stratum"].unique().to_list())
+    missing = strata.filter(
+        ~pl.col("stratum").is_in(list(drawn)) & (pl.col("populatie_aantal") > 0)
     )
-    return frame.with_columns(fout.clip(0.0, amount.clip(0.0)).alias("fout_cents"))
-
-
-def _bound(frame: pl.DataFrame, interval: float, confidence: float) -> StringerResult:
-    body = frame.filter(~pl.col("boven_interval") & (pl.col("fout_cents") > 0))
-    top = frame.filter(pl.col("boven_interval"))["fout_cents"].sum()
-    taints = (body["fout_cents"] / body["bedrag_cents"] * body["gewicht"]).to_list()
-    return stringer_bound(taints, interval, confidence, float(top))
-
-
-def _weights(frame: pl.DataFrame, strata: pl.DataFrame, methode: str) -> pl.DataFrame:
-    if methode == "mus":
-        return frame.with_columns(pl.lit(1.0).alias("gewicht"))
-    total_n, total_pop = frame.height, int(strata["populatie_aantal"].sum())
-    counts = frame.group_by("stratum").agg(pl.len().alias("_n_h"))
-    weights = strata.select("stratum", "populatie_aantal").join(counts, on="stratum")
-    weights = weights.select(
-        "stratum",
-        (pl.col("populatie_aantal") / pl.col("_n_h") / (total_pop / total_n)).alias("gewicht"),
-    )
-    return frame.join(weights, on="stratum", how="left").with_columns(
-        pl.col("gewicht").fill_null(1.0)
-    )
-
-
-def _counts(frame: pl.DataFrame) -> dict[str, int]:
-    counts = frame["bevinding_norm"].value_counts()
-    found = dict(zip(counts["bevinding_norm"], counts["count"], strict=True))
-    return {
-        "aantal_juist": found.get("juist", 0),
-        "aantal_onjuist": found.get("onjuist", 0),
-        "aantal_onzeker": found.get("onzeker", 0),
-        "aantal_niet_beoordeeld": found.get(NOT_ASSESSED, 0),
-    }
-
-
-def _verdict_money(ev: dict, confidence: float, materiality: float, methode: str) -> str:
-    conf = fmt_pct(confidence, 0)
-    text = (
-        f"Geprojecteerde fouten en onzekerheden: {fmt_eur(ev['geprojecteerde_fout_cents'])}; "
-        f"bovengrens bij {conf} betrouwbaarheid: {fmt_eur(ev['bovengrens_cents'])}; "
-        f"tolerantie: {fmt_eur(ev['tolerantie_cents'])} ({fmt_pct(materiality)} van "
-        f"{fmt_eur(ev['populatie_bedrag_cents'])}). "
-    )
-    if ev["voldoet"]:
-        text += (
-            "De bovengrens blijft binnen de tolerantie: met "
-            f"{conf} zekerheid zijn de fouten en onzekerheden samen niet materieel."
+    if strata.height == 0 or missing.height:
+        raise SteekproefFout(
+            f"Strata zonder regels in de steekproef: {', '.join(missing['stratum'])}. De fouten "
+            "daarin zijn niet te schatten; breid de steekproef uit."
         )
-    else:
-        text += (
-            "De bovengrens overschrijdt de tolerantie: de steekproef toont niet aan dat de "
-            "fouten en onzekerheden binnen de tolerantie blijven. Onderzoek de fouten nader "
-            "of breid de steekproef uit."
+    groups = [
+        evaluate_lines.evaluate_group(
+            frame.filter(pl.col("stratum") == name), name, strata, estimator, conf, materiality
         )
-    if methode != "mus":
-        text += " (Benadering voor een steekproef op regels; MUS is de aangewezen methode.)"
-    return text
+        for name in sorted(drawn)
+    ]
+    total = evaluate_lines.evaluate_group(frame, "totaal", strata, estimator, conf, materiality)
+    return groups, total
 
 
-def _not_assessed_note(count: int) -> str:
-    if not count:
-        return ""
-    return f" Let op: {count} regel(s) zijn nog niet beoordeeld en tellen als onzeker."
-
-
-def _only(frame: pl.DataFrame, errors: bool) -> pl.DataFrame:
-    """Keep the amounts of errors (onjuist) or of uncertainties (the rest) only."""
-    keep = (pl.col("bevinding_norm") == "onjuist") == errors
-    return frame.with_columns(pl.when(keep).then(pl.col("fout_cents")).otherwise(0.0))
-
-
-def _evaluate_money(frame: pl.DataFrame, params: dict, strata: pl.DataFrame) -> Evaluatie:
-    methode, conf = params["methode"], float(params["betrouwbaarheid"])
-    value, materiality = int(params["populatie_bedrag_cents"]), float(params["materialiteit"])
-    frame = _weights(frame, strata, methode)
-    interval = float(params["interval_cents"]) if methode == "mus" else value / frame.height
-    both = _bound(frame, interval, conf)
-    ev = {
-        "methode": methode,
-        "betrouwbaarheid": conf,
-        "n_regels": frame.height,
-        **_counts(frame),
-        "populatie_bedrag_cents": value,
-        "tolerantie_cents": materiality * value,
-        "geprojecteerde_fout_cents": both.geprojecteerd,
-        "bovengrens_cents": both.bovengrens,
-        "bovengrens_fouten_cents": _bound(_only(frame, True), interval, conf).bovengrens,
-        "bovengrens_onzekerheden_cents": _bound(_only(frame, False), interval, conf).bovengrens,
-        "voldoet": both.bovengrens <= materiality * value + 1e-6,
-    }
-    text = _verdict_money(ev, conf, materiality, methode)
-    return Evaluatie(**ev, oordeel=text + _not_assessed_note(ev["aantal_niet_beoordeeld"]))
-
-
-def _evaluate_signals(frame: pl.DataFrame, params: dict) -> Evaluatie:
-    conf, tolerance = float(params["betrouwbaarheid"]), float(params["materialiteit"])
-    counts = _counts(frame)
-    wrong = frame.height - counts["aantal_juist"]
-    rate, upper = wrong / frame.height, min(1.0, poisson_factor(wrong, conf) / frame.height)
-    voldoet = upper <= tolerance
-    text = (
-        f"Van de {frame.height} signalen in de steekproef zijn er {wrong} onjuist of onzeker "
-        f"({fmt_pct(rate)}); met {fmt_pct(conf, 0)} zekerheid is ten hoogste {fmt_pct(upper)} "
-        f"van de signalen onterecht (tolerantie {fmt_pct(tolerance)}). "
-        + ("Dat is binnen de tolerantie." if voldoet else "Dat is boven de tolerantie.")
-    )
-    value = int(params["populatie_bedrag_cents"])
-    return Evaluatie(
-        methode="signalen",
-        betrouwbaarheid=conf,
+def _signals(frame: pl.DataFrame, params: dict, conf: float, tolerance: float) -> Evaluatie:
+    likelihood = params.get("likelihood") or "poisson"
+    tally = counts(frame)
+    wrong = frame.height - tally["aantal_juist"]
+    population = int(params.get("populatie_aantal") or 0) or None
+    rate = wrong / frame.height
+    upper = min(1.0, upper_bound(likelihood, conf, frame.height, wrong, population))
+    value = float(params["populatie_bedrag_cents"])
+    total = GroupResult(
+        groep="totaal",
+        populatie_aantal=population or 0,
+        populatie_bedrag_cents=round(value),
+        n=frame.height,
         n_regels=frame.height,
-        **counts,
-        populatie_bedrag_cents=value,
-        tolerantie_cents=tolerance * value,
+        aantal_fouten=wrong,
         geprojecteerde_fout_cents=rate * value,
         bovengrens_cents=upper * value,
         bovengrens_fouten_cents=upper * value,
         bovengrens_onzekerheden_cents=upper * value,
-        voldoet=voldoet,
-        oordeel=text + _not_assessed_note(counts["aantal_niet_beoordeeld"]),
+        bovengrens_onderschattingen_cents=0.0,
+        tolerantie_cents=tolerance * value,
+        netto_overschatting_cents=0.0,
+        terugvordering_cents=0.0,
+    )
+    return Evaluatie(
+        methode="signalen",
+        bovengrensmethode=texts.attribute_method(likelihood),
+        betrouwbaarheid=conf,
+        materialiteit=tolerance,
+        totaal=total,
+        tellingen=tally,
+        oordeel=texts.signals_verdict(frame.height, wrong, rate, upper, conf, tolerance)
+        + texts.not_assessed(tally["aantal_niet_beoordeeld"]),
         foutpercentage=rate,
         bovengrens_percentage=upper,
     )
 
 
-def evaluate(findings: pl.DataFrame, params: dict, strata: pl.DataFrame) -> Evaluatie:
-    """Evaluate findings: volgnummer, stratum, bedrag_cents, boven_interval, bevinding,
-    bedrag_fout_cents (see excel.read_excel)."""
+def evaluate(
+    findings: pl.DataFrame,
+    params: dict,
+    strata: pl.DataFrame,
+    rounds: pl.DataFrame | None = None,
+    estimator: str = "verschil",
+) -> Evaluatie:
+    """Evaluate findings (see excel.read_excel); `estimator` is used for samples of lines."""
     if findings.height == 0:
         raise SteekproefFout("Het bestand bevat geen steekproefregels.")
     frame = classify(findings)
-    if params["methode"] == "signalen":
-        return _evaluate_signals(frame, params)
-    return _evaluate_money(frame, params, strata)
+    conf, materiality = float(params["betrouwbaarheid"]), float(params["materialiteit"])
+    methode = params["methode"]
+    if methode == "signalen":
+        return _signals(frame, params, conf, materiality)
+    if methode == "mus":
+        groups = _mus(frame, params, strata, rounds, conf, materiality)
+        total = summed(groups)
+        method = texts.stringer_method(params.get("likelihood") or "poisson")
+    else:
+        groups, total = _lines(frame, strata, estimator, conf, materiality)
+        method = texts.estimator_method(estimator)
+    per = params.get("per")
+    indeling = per or (params.get("strata") and "strata")
+    tally = counts(frame)
+    if per:
+        text = texts.per_verdict(total, groups, conf, materiality, method, per)
+    else:
+        text = texts.money_verdict(total, conf, materiality, method)
+    text += texts.few_errors(methode, total.aantal_fouten) + texts.not_assessed(
+        tally["aantal_niet_beoordeeld"]
+    )
+    return Evaluatie(
+        methode=methode,
+        bovengrensmethode=method,
+        betrouwbaarheid=conf,
+        materialiteit=materiality,
+        totaal=total,
+        tellingen=tally,
+        oordeel=text,
+        groepen=groups if indeling else [],
+        indeling=indeling,
+    )

@@ -1,33 +1,30 @@
-"""Excel export of a steekproef (xlsxwriter) and reading the controller's findings back (openpyxl).
+"""Excel export of a steekproef (xlsxwriter); reading it back is in excel_read.py.
 
-Every text is written as a string (never a formula); text starting with =, +, -, @ (or a tab or
-carriage return) also gets Excel's quote prefix, so it stays text when the cell is edited.
+Every text is written as a string (never a formula); text starting with =, +, -, @, a tab, a
+carriage return or a NUL (OWASP and ASVS 5.0 V1.2.10) also gets Excel's quote prefix, so it
+stays text when the cell is edited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import polars as pl
-
-from declaratiemonitor.lib.steekproef.errors import SteekproefFout
-from declaratiemonitor.lib.steekproef.selection import Steekproef
+from declaratiemonitor.lib.steekproef.sample import Steekproef
 
 if TYPE_CHECKING:  # imported where used: a pipeline run imports this package but no Excel code
-    import openpyxl
     import xlsxwriter
 
-SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, HELP_SHEET = (
+SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, ROUNDS_SHEET, HELP_SHEET = (
     "Steekproef",
     "Parameters",
     "Strata",
+    "Ronden",
     "Toelichting",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 EURO = "[$€-413] #,##0.00;[$€-413] -#,##0.00"
 FINDING_CHOICES = ["juist", "onjuist", "onzeker"]
 
@@ -48,6 +45,7 @@ CLAIM_COLUMNS = [
     ("ernst", "Ernst signaal", "text"),
     ("trekkingen", "Trekkingen", "int"),
     ("boven_interval", "Boven interval", "bool"),
+    ("ronde", "Ronde", "int"),
 ]
 SIGNAL_COLUMNS = [
     ("volgnummer", "Nr", "int"),
@@ -63,6 +61,8 @@ SIGNAL_COLUMNS = [
     ("impact_cents", "Impact (€)", "money"),
     ("message", "Melding", "text"),
     ("stratum", "Stratum", "text"),
+    ("trekkingen", "Trekkingen", "int"),
+    ("ronde", "Ronde", "int"),
 ]
 INPUT_COLUMNS = [
     ("bevinding", "Bevinding", "finding"),
@@ -73,23 +73,24 @@ AMOUNT_HEADERS = {"Bedrag (€)", "Impact (€)"}
 
 PARAMS = [
     ("methode", "Methode", "text"),
-    ("betrouwbaarheid", "Betrouwbaarheid", "pct0"),
+    ("likelihood", "Likelihood (poisson, binomial, hypergeometric)", "text"),
+    ("betrouwbaarheid", "Betrouwbaarheid", "pct2"),
     ("materialiteit", "Materialiteit (deel van de populatiewaarde)", "pct2"),
     ("verwachte_fout", "Verwachte fout (deel van de populatiewaarde / regels)", "pct2"),
     ("seed", "Seed", "int"),
     ("strata", "Strata", "text"),
+    ("per", "Eigen steekproef per", "text"),
     ("allocatie", "Verdeling over strata (aantal of bedrag)", "text"),
     ("aantal", "Opgegeven steekproefomvang", "int"),
     ("gemeente", "Gemeente", "text"),
     ("jaar", "Jaar", "int"),
-    ("n", "Steekproefomvang n (trekkingen)", "int"),
+    ("n", "Steekproefomvang n (trekkingen, gepland volgens planning())", "int"),
+    ("ronde", "Ronde (0 = eerste trekking, 1.. = uitbreidingen)", "int"),
     ("n_regels", "Aantal regels in de steekproef", "int"),
     ("populatie_aantal", "Populatie: aantal regels", "int"),
     ("populatie_bedrag_cents", "Populatie: waarde (€)", "money"),
     ("interval_cents", "Interval (€)", "money"),
     ("start_cents", "Willekeurig startpunt (€)", "money"),
-    ("factor_r", "Betrouwbaarheidsfactor R (Poisson, 0 fouten)", "num"),
-    ("expansiefactor", "Expansiefactor", "num"),
     ("tolerantie_cents", "Tolerantie (€)", "money"),
     ("populatie_hash", "Populatie-hash (sha256)", "text"),
     ("peildatum", "Peildatum", "text"),
@@ -103,9 +104,12 @@ HELP_LINES = [
     "1. Beoordeel elke regel op het tabblad 'Steekproef' en kies in de kolom 'Bevinding':",
     "   juist = rechtmatig; onjuist = fout; onzeker = niet vast te stellen (onzekerheid).",
     "2. Vul bij onjuist of onzeker het 'Bedrag fout (€)' in. Leeg = het hele bedrag van de regel.",
+    "   Positief = te veel gedeclareerd; negatief = te weinig gedeclareerd (onderschatting).",
     "3. Licht de bevinding toe in 'Toelichting' (bewijs, dossier, afspraak).",
     "4. Verander niets aan de andere kolommen en tabbladen: ze zijn de verantwoording.",
     "5. Lees het bestand terug met: declaratiemonitor steekproef evalueer --bestand <dit bestand>",
+    "6. Voldoet de steekproef niet, dan trekt declaratiemonitor steekproef uitbreiden --bestand",
+    "   <dit bestand> de extra regels erbij (kolom Ronde); ingevulde bevindingen blijven staan.",
     "",
     "Regels zonder bevinding tellen bij de evaluatie als onzeker voor het hele bedrag.",
     "Dezelfde populatie (zie populatie-hash) en dezelfde seed geven dezelfde steekproef.",
@@ -197,14 +201,25 @@ def _validations(sheet, first: int, last: int, rows: int) -> None:
         first + 1,
         {
             "validate": "decimal",
-            "criteria": ">=",
-            "value": 0,
+            "criteria": "between",
+            "minimum": -1e12,
+            "maximum": 1e12,
             "input_title": "Bedrag fout",
-            "input_message": "Bedrag in euro's; leeg = het hele bedrag van de regel.",
+            "input_message": "Euro's; negatief = te weinig gedeclareerd; leeg = de hele regel.",
             "error_title": "Ongeldig bedrag",
-            "error_message": "Vul een bedrag in euro's in (0 of meer).",
+            "error_message": "Vul een bedrag in euro's in.",
         },
     )
+
+
+def _write_findings(sheet, row: int, col: int, record: dict, fmt: _Formats) -> None:
+    """The input columns: blank, or the findings already given (an extended sample)."""
+    write_text(sheet, row, col, record.get("bevinding"), fmt, inp=True)
+    if record.get("bedrag_fout_cents") is None:
+        sheet.write_blank(row, col + 1, None, fmt.input_money)
+    else:
+        sheet.write_number(row, col + 1, record["bedrag_fout_cents"] / 100, fmt.input_money)
+    write_text(sheet, row, col + 2, record.get("toelichting"), fmt, inp=True)
 
 
 def _write_sample(book, steekproef: Steekproef, fmt: _Formats) -> None:
@@ -216,9 +231,7 @@ def _write_sample(book, steekproef: Steekproef, fmt: _Formats) -> None:
     for row, record in enumerate(steekproef.sample.iter_rows(named=True), start=1):
         for col, (key, _, kind) in enumerate(columns):
             _write_cell(sheet, row, col, record.get(key), kind, fmt)
-        sheet.write_blank(row, len(columns), None, fmt.input_text)
-        sheet.write_blank(row, len(columns) + 1, None, fmt.input_money)
-        sheet.write_blank(row, len(columns) + 2, None, fmt.input_text)
+        _write_findings(sheet, row, len(columns), record, fmt)
     rows = max(1, steekproef.sample.height)
     _validations(sheet, len(columns), len(columns) + 2, rows)
     sheet.freeze_panes(1, 0)
@@ -241,21 +254,34 @@ def _write_params(book, steekproef: Steekproef, fmt: _Formats) -> None:
     sheet.set_column(2, 2, 70)
 
 
-def _write_strata(book, steekproef: Steekproef, fmt: _Formats) -> None:
-    sheet = book.add_worksheet(STRATA_SHEET)
-    headers = ("Stratum", "Populatie: aantal", "Populatie: bedrag (€)", "Steekproef: aantal")
-    for col, header in enumerate(headers):
+def _write_table(book, name: str, columns: list[tuple], frame, fmt: _Formats) -> None:
+    sheet = book.add_worksheet(name)
+    for col, (_, header, _) in enumerate(columns):
         sheet.write_string(0, col, header, fmt.header)
-    for row, rec in enumerate(steekproef.strata.iter_rows(), start=1):
-        write_text(sheet, row, 0, rec[0], fmt)
-        sheet.write_number(row, 1, rec[1])
-        sheet.write_number(row, 2, rec[2] / 100, fmt.money)
-        sheet.write_number(row, 3, rec[3])
-    sheet.set_column(0, 3, 22)
+    for row, record in enumerate(frame.iter_rows(named=True), start=1):
+        for col, (key, _, kind) in enumerate(columns):
+            _write_cell(sheet, row, col, record.get(key), kind, fmt)
+    sheet.set_column(0, len(columns) - 1, 22)
+
+
+STRATA_COLUMNS = [
+    ("stratum", "Stratum", "text"),
+    ("populatie_aantal", "Populatie: aantal", "int"),
+    ("populatie_bedrag_cents", "Populatie: bedrag (€)", "money"),
+    ("steekproef_aantal", "Steekproef: aantal", "int"),
+    ("trekkingen", "Trekkingen", "int"),
+]
+ROUND_COLUMNS = [
+    ("stratum", "Stratum", "text"),
+    ("ronde", "Ronde", "int"),
+    ("n", "Trekkingen n", "int"),
+    ("interval_cents", "Interval (€)", "money"),
+    ("start_cents", "Startpunt (€)", "money"),
+]
 
 
 def write_excel(steekproef: Steekproef, path: str | Path) -> Path:
-    """Write the sample, parameters, strata and instructions; returns the path."""
+    """Write the sample, parameters, strata, rounds and instructions; returns the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     import xlsxwriter
@@ -265,123 +291,11 @@ def write_excel(steekproef: Steekproef, path: str | Path) -> Path:
     fmt = _formats(book)
     _write_sample(book, steekproef, fmt)
     _write_params(book, steekproef, fmt)
-    _write_strata(book, steekproef, fmt)
+    _write_table(book, STRATA_SHEET, STRATA_COLUMNS, steekproef.strata, fmt)
+    _write_table(book, ROUNDS_SHEET, ROUND_COLUMNS, steekproef.rounds, fmt)
     help_sheet = book.add_worksheet(HELP_SHEET)
     for row, line in enumerate(HELP_LINES):
         write_text(help_sheet, row, 0, line, fmt)
     help_sheet.set_column(0, 0, 100)
     book.close()
     return path
-
-
-# ---- reading back ---------------------------------------------------------------------------
-
-
-def to_cents(value: object, where: str) -> int | None:
-    """Euro amount from a cell (number, or Dutch/English text) -> cents, half up."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    text = str(value).replace("€", "").replace(" ", "").strip()
-    if isinstance(value, str) and "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        euros = Decimal(text) if isinstance(value, str) else Decimal(repr(value))
-    except InvalidOperation:
-        raise SteekproefFout(f"{where}: '{value}' is geen bedrag in euro's.") from None
-    return int((euros * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _open(path: Path) -> openpyxl.Workbook:
-    import openpyxl
-
-    if not path.exists():
-        raise SteekproefFout(f"Bestand niet gevonden: {path}")
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error here
-        raise SteekproefFout(
-            f"Het bestand {path} kan niet als Excel worden gelezen: {exc}"
-        ) from None
-    for name in (SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET):
-        if name not in book.sheetnames:
-            raise SteekproefFout(
-                f"{path} is geen steekproefbestand van de declaratiemonitor: "
-                f"tabblad '{name}' ontbreekt."
-            )
-    return book
-
-
-def _read_params(sheet) -> dict:
-    kinds = {key: kind for key, _, kind in PARAMS}
-    values = {}
-    for key, _, value in sheet.iter_rows(min_row=2, max_col=3, values_only=True):
-        if key in kinds:
-            values[key] = value * 100 if kinds[key] == "money" and value is not None else value
-    for required in ("methode", "betrouwbaarheid", "materialiteit", "populatie_bedrag_cents"):
-        if values.get(required) is None:
-            raise SteekproefFout(f"Parameter '{required}' ontbreekt op het tabblad Parameters.")
-    return values
-
-
-def _read_strata(sheet) -> pl.DataFrame:
-    rows = [r for r in sheet.iter_rows(min_row=2, max_col=4, values_only=True) if r[0] is not None]
-    return pl.DataFrame(
-        {
-            "stratum": [str(r[0]) for r in rows],
-            "populatie_aantal": [int(r[1]) for r in rows],
-            "populatie_bedrag_cents": [to_cents(r[2], "Strata") or 0 for r in rows],
-            "steekproef_aantal": [int(r[3]) for r in rows],
-        },
-        schema={
-            "stratum": pl.String,
-            "populatie_aantal": pl.Int64,
-            "populatie_bedrag_cents": pl.Int64,
-            "steekproef_aantal": pl.Int64,
-        },
-    )
-
-
-def _finding_record(row: dict, nr: object) -> dict:
-    amount = next(row[h] for h in AMOUNT_HEADERS if h in row)
-    return {
-        "volgnummer": int(nr),
-        "stratum": str(row.get("Stratum") or ""),
-        "bedrag_cents": to_cents(amount, f"Regel {nr}") or 0,
-        "boven_interval": row.get("Boven interval") == "ja",
-        "bevinding": None if row["Bevinding"] is None else str(row["Bevinding"]),
-        "bedrag_fout_cents": to_cents(row["Bedrag fout (€)"], f"Regel {nr}, bedrag fout"),
-        "toelichting": None if row.get("Toelichting") is None else str(row["Toelichting"]),
-    }
-
-
-FINDINGS_SCHEMA = {
-    "volgnummer": pl.Int64,
-    "stratum": pl.String,
-    "bedrag_cents": pl.Int64,
-    "boven_interval": pl.Boolean,
-    "bevinding": pl.String,
-    "bedrag_fout_cents": pl.Int64,
-    "toelichting": pl.String,
-}
-
-
-def _read_findings(sheet) -> pl.DataFrame:
-    rows = sheet.iter_rows(values_only=True)
-    headers = [str(h) if h is not None else "" for h in next(rows)]
-    missing = {"Nr", "Bevinding", "Bedrag fout (€)"} - set(headers)
-    if missing or not AMOUNT_HEADERS & set(headers):
-        raise SteekproefFout(f"Kolommen ontbreken op het tabblad Steekproef: {sorted(missing)}.")
-    records = []
-    for values in rows:
-        row = dict(zip(headers, values, strict=False))
-        if row.get("Nr") is not None:
-            records.append(_finding_record(row, row["Nr"]))
-    return pl.DataFrame(records, schema=FINDINGS_SCHEMA)
-
-
-def read_excel(path: str | Path) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
-    """(parameters, findings, strata) from a filled-in steekproef file."""
-    book = _open(Path(path))
-    params = _read_params(book[PARAMS_SHEET])
-    findings = _read_findings(book[SAMPLE_SHEET])
-    return params, findings, _read_strata(book[STRATA_SHEET])
