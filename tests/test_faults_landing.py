@@ -79,7 +79,9 @@ def test_lines_a_reader_loses_make_the_run_fail_with_sluitend_false(
 
     def one_line_more(path: Path):
         scan = real(path)
-        return dataclasses.replace(scan, lines=scan.lines + 1) if "declaraties" in path.name else scan
+        return (
+            dataclasses.replace(scan, lines=scan.lines + 1) if "declaraties" in path.name else scan
+        )
 
     monkeypatch.setattr(csv_file, "scan_file", one_line_more)
     result = _run(folder, out)

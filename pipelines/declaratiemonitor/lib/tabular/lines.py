@@ -117,13 +117,17 @@ def _column_count(found: int, ncols: int) -> str:
 
 def _spanning_record(text, lines: _Lines, sep, ncols) -> tuple[list, int] | None:
     """The record when the open quote closes on a later line and the lines together make one
-    record of `ncols` values; otherwise None, with the looked-at lines pushed back."""
+    record of `ncols` values; otherwise None, with the looked-at lines pushed back. A line in
+    between that is a whole record by itself ends the attempt: two stray quotes must not make
+    the lines between them one value."""
     taken: list[tuple[int, str]] = []
     joined = text
     while len(taken) < MAX_SPAN and (item := lines.next()) is not None:
         taken.append(item)
         joined += "\n" + item[1]
         if item[1].count('"') % 2 == 0:
+            if _is_record(item[1], sep, ncols):
+                break
             continue
         if "\x00" not in joined:
             try:
@@ -135,6 +139,13 @@ def _spanning_record(text, lines: _Lines, sep, ncols) -> tuple[list, int] | None
         break
     lines.push_back(taken)
     return None
+
+
+def _is_record(text: str, sep: str, ncols: int) -> bool:
+    try:
+        return len(_parse(text, sep)) == ncols
+    except csv.Error:
+        return False
 
 
 def _parse(text: str, sep: str) -> list[str | None]:
