@@ -159,9 +159,11 @@ def _missing_columns(table: Table, present: list[str], path: Path) -> list[str]:
     missing = [c for c in table.columns if c.name not in present_lower]
     required = [c.name for c in missing if c.required]
     if required:
+        found = ", ".join(p.strip() for p in present)
         raise InvoerFout(
             f"Kolom ontbreekt in {path.name}: {', '.join(required)}. "
-            f"Verwachte kolommen: {', '.join(table.column_names)}."
+            f"Verwachte kolommen: {', '.join(table.column_names)}. "
+            f"Gevonden: {found[:200]}."
         )
     return [c.name for c in missing]
 

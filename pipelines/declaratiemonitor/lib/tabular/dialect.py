@@ -85,10 +85,11 @@ def column_reading(
 ) -> Reading:
     """`present` maps contract columns to the quoted column names of `relation`."""
     cols = [c for c in table.columns if c.name in present]
-    sample = _sample(con, relation, [present[c.name] for c in cols])
     reading = Reading({c.name: present[c.name] for c in cols})
+    formed = [c for c in cols if c.type in ("date", "timestamp", "double", "boolean")]
+    sample = _sample(con, relation, [present[c.name] for c in formed])
     forms: dict[str, list[str]] = {}
-    for col, values in zip(cols, sample, strict=True):
+    for col, values in zip(formed, sample, strict=True):
         form = _dutch_form(col, values)
         if form:
             reading.exprs[col.name] = _EXPRS[form](present[col.name])
@@ -159,9 +160,16 @@ def _short(x: str, width: int) -> str:
 
 
 def _pad_codes(con, relation: str, cols: list[Column], present: dict, reading: Reading) -> None:
-    """Leading zeros back on all-digit codes shorter than their fixed width (one count over
-    the file: ~0,1 s per million lines)."""
+    """Leading zeros back on all-digit codes shorter than their fixed width, anywhere in the
+    file. The shortest value per column first (~0,06 CPU-s per million lines for the six code
+    columns of the claims); the values are counted only in a column that has short ones."""
     widths = {c.name: w for c in cols if (w := fixed_width(c))}
+    if not widths:
+        return
+    shortest = con.execute(
+        "select " + ", ".join(f"min(strlen({present[n]}))" for n in widths) + f" from {relation}"
+    ).fetchone()
+    widths = {n: w for (n, w), low in zip(widths.items(), shortest, strict=True) if low and low < w}
     if not widths:
         return
     counts = con.execute(

@@ -60,7 +60,7 @@ def scan_file(path: Path) -> FileScan:
             if not newlines:
                 crs += chunk.count(b"\r")
             nul = nul or b"\x00" in chunk
-            crlf = crlf or b"\r\n" in chunk
+            crlf = crlf or b"\r\n" in chunk[:TAIL]  # a label only: the first lines tell
             if valid_utf8 and (not chunk.isascii() or utf8.getstate()[0]):
                 try:
                     utf8.decode(chunk)
