@@ -18,7 +18,7 @@ import pyarrow as pa
 from declaratiemonitor.lib import tabular
 from declaratiemonitor.lib.contract import Table
 from declaratiemonitor.lib.errors import InvoerFout
-from declaratiemonitor.lib.tabular.dialect import ident
+from declaratiemonitor.lib.tabular.dialect import ident, nl_int
 from declaratiemonitor.lib.warehouse import scalar
 
 SOURCE_COLS = "_bron varchar, _regel varchar, _volgnr bigint"
@@ -253,14 +253,15 @@ def _reading_notes(
         line, why = first
         why = why.removeprefix(tabular.REJECT_PREFIX)
         notes.append(
-            f"{path.name}: {read.rejected} regel(s) niet te lezen, in quarantaine "
+            f"{path.name}: {nl_int(read.rejected)} regel(s) niet te lezen, in quarantaine "
             f"(de eerste: regel {line}, {why})"
         )
     if read.rows + read.rejected != read.expected:
+        lost = read.expected - read.rows - read.rejected
         notes.append(
-            f"{path.name}: het bestand bevat {read.expected} regels, maar {read.rows} zijn "
-            f"gelezen en {read.rejected} afgewezen: "
-            f"{read.expected - read.rows - read.rejected} regel(s) niet verantwoord"
+            f"{path.name}: het bestand bevat {nl_int(read.expected)} regels, maar "
+            f"{nl_int(read.rows)} zijn gelezen en {nl_int(read.rejected)} afgewezen: "
+            f"{nl_int(lost)} regel(s) niet verantwoord"
         )
     return notes
 

@@ -125,8 +125,9 @@ def unaccounted(con: duckdb.DuckDBPyConnection) -> str | None:
     if not rows:
         return None
     parts = [
-        f"{t}: de bestanden bevatten {read} regels, maar {landed} zijn geland en {quarantined} "
-        f"staan in quarantaine ({read - landed - quarantined} niet verantwoord)"
+        f"{t}: de bestanden bevatten {_nl(read)} regels, maar {_nl(landed)} zijn geland en "
+        f"{_nl(quarantined)} staan in quarantaine ({_nl(read - landed - quarantined)} niet "
+        "verantwoord)"
         for t, read, landed, quarantined in rows
     ]
     return (
@@ -161,6 +162,10 @@ def write_summary(summary: dict, out: Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _nl(n: int) -> str:
+    return f"{n:_}".replace("_", ".")
 
 
 def _esc(value) -> str:

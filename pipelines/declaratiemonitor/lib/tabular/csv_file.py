@@ -61,7 +61,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, column_names: list[str]
         if rows + rejected == scan.lines:
             return FileRead(columns, None, rows, rejected, scan.lines, info)
         info["lezer"] = (
-            f"regel voor regel (DuckDB las {rows + rejected} van de {scan.lines} regels)"
+            f"regel voor regel (DuckDB las {dialect.nl_int(rows + rejected)} van de "
+            f"{dialect.nl_int(scan.lines)} regels)"
         )
     else:
         info["lezer"] = "regel voor regel"

@@ -48,6 +48,11 @@ class Reading:
     adjusted: list[str] = field(default_factory=list)  # what was read in a non-contract form
 
 
+def nl_int(n: int) -> str:
+    """12345 -> '12.345' (Dutch thousands separator) for messages."""
+    return f"{n:_}".replace("_", ".")
+
+
 def sql_str(value: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
@@ -183,7 +188,7 @@ def _pad_codes(con, relation: str, cols: list[Column], present: dict, reading: R
             reading.exprs[name] = (
                 f"case when {_short(x, width)} then lpad({x}, {width}, '0') else {x} end"
             )
-            reading.adjusted.append(f"voorloopnullen aangevuld in {name} ({n} waarden)")
+            reading.adjusted.append(f"voorloopnullen aangevuld in {name} ({nl_int(n)} waarden)")
 
 
 def _readable(col: Column, x: str) -> str | None:
@@ -226,7 +231,7 @@ def _unreadable(col: Column, file: str, example: str) -> str:
     else:
         width = fixed_width(col)
         expected = f"een code van {width} tekens" if width else f"de vorm {col.pattern}"
-    first = f"{SAMPLE:_}".replace("_", ".")
+    first = nl_int(SAMPLE)
     return (
         f"Kolom {col.name} in {file} is niet te lezen: geen enkele waarde in de eerste "
         f"{first} regels is {expected}; bijvoorbeeld {shown}."
