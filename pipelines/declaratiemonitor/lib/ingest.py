@@ -26,7 +26,7 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
             tabel varchar primary key, bestanden varchar[], gelezen bigint, geland bigint,
             quarantaine bigint, opmerkingen varchar[])"""
     )
-    con.execute("create table if not exists meta.leeswijze (tabel varchar, bestand json)")
+    con.execute("create table if not exists meta.leeswijze (tabel varchar, leeswijze json)")
 
 
 def record_readings(con: duckdb.DuckDBPyConnection, table: str, readings: list[dict]) -> None:

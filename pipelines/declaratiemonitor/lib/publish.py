@@ -108,7 +108,7 @@ def _readings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'leeswijze'"):
         return {}
     out: dict[str, list[dict]] = {}
-    for table, reading in con.execute("select tabel, bestand from meta.leeswijze").fetchall():
+    for table, reading in con.execute("select tabel, leeswijze from meta.leeswijze").fetchall():
         out.setdefault(table, []).append(json.loads(reading))
     return out
 
