@@ -123,6 +123,8 @@ def _print_summary(summary: dict, out: Path) -> None:
                 f"  {name:<18} gelezen {t['gelezen']:>9}  geland {t['geland']:>9}  "
                 f"quarantaine {t['quarantaine']:>6}"
             )
+            for note in t.get("opmerkingen", []):
+                typer.echo(f"      {note}")
     typer.echo(
         f"Signalen: {summary['signalen_totaal']} "
         f"(financieel belang {_euro(summary['impact_cents_totaal'])})"

@@ -6,6 +6,7 @@ from dagster_duckdb import DuckDBResource
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
 from declaratiemonitor.defs.rules import RULE_KEYS
 from declaratiemonitor.lib import publish
+from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.signals import build_signals
 from declaratiemonitor.lib.timing import timed_step
 
@@ -38,10 +39,14 @@ def publicatie(
 ) -> dg.MaterializeResult:
     with warehouse(duckdb) as con:
         with timed_step(con, "publicatie"):
-            publish.write_signals(con, settings.out)
+            unaccounted = publish.unaccounted(con)
+            if not unaccounted:
+                publish.write_signals(con, settings.out)
             quarantine = publish.write_quarantine(con, settings.out)
         summary = publish.run_summary(con, RULE_IDS)
     path = publish.write_summary(summary, settings.out)
+    if unaccounted:
+        raise InvoerFout(unaccounted)
     context.log.info(f"Uitvoer geschreven naar {settings.out}")
     return dg.MaterializeResult(
         metadata={

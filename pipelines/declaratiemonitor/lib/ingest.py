@@ -1,5 +1,6 @@
 """Ingestion steps shared by the Dagster assets and the in-memory rule test harness."""
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,17 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
             tabel varchar primary key, bestanden varchar[], gelezen bigint, geland bigint,
             quarantaine bigint, opmerkingen varchar[])"""
     )
+    con.execute("create table if not exists meta.leeswijze (tabel varchar, leeswijze json)")
+
+
+def record_readings(con: duckdb.DuckDBPyConnection, table: str, readings: list[dict]) -> None:
+    """How each file of `table` was read (format, encoding, separator, adjustments)."""
+    con.execute("delete from meta.leeswijze where tabel = ?", [table])
+    if readings:
+        con.executemany(
+            "insert into meta.leeswijze values (?, ?)",
+            [[table, json.dumps(r, ensure_ascii=False)] for r in readings],
+        )
 
 
 def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing.LandingStats:
@@ -37,6 +49,8 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
         [REPO_PREFIX, REPO_PREFIX],
     )
     stats.files = [REPO_PREFIX + f for f in stats.files]
+    for reading in stats.readings:
+        reading["bestand"] = REPO_PREFIX + reading["bestand"]
     return stats
 
 

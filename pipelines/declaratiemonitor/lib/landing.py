@@ -1,33 +1,57 @@
 """Read the landing folder into `landing.<table>`: every column as text, plus where it came from.
 
-DuckDB's own CSV and Parquet readers do the work. Rows the CSV reader cannot split go to the
-quarantine with their line number; a missing file or column stops the run with a Dutch message.
+CSV and .xlsx files are read by lib/tabular (DuckDB's CSV reader where it can, a line-by-line
+reader where the counts disagree, openpyxl for Excel), Parquet by DuckDB. Each file's records
+are counted independently of the parser (`LandingStats.expected`), so a line a reader loses
+shows up as an accounting that does not close. Unreadable lines go to the quarantine with their
+line number; a missing file or column stops the run with a Dutch message.
 """
 
 import codecs
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from declaratiemonitor.lib import tabular
 from declaratiemonitor.lib.contract import Table
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.tabular.dialect import ident, nl_int
 from declaratiemonitor.lib.warehouse import scalar
 
 SOURCE_COLS = "_bron varchar, _regel varchar, _volgnr bigint"
+EXTENSIONS = ("csv", "xlsx", "parquet")
+INTEGER_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+)
 
 
 @dataclass
 class LandingStats:
     files: list[str]
     rows: int
-    unreadable: int  # CSV lines that could not be split into columns (quarantined)
+    unreadable: int  # lines that could not be split into columns (quarantined)
     notes: list[str]
+    expected: int = 0  # records the files hold, counted without trusting the reader
+    readings: list[dict] = field(default_factory=list)  # per file: how it was read
 
 
 def table_files(landing_dir: Path, table: Table) -> list[Path]:
-    return [p for ext in ("csv", "parquet") if (p := landing_dir / f"{table.name}.{ext}").exists()]
+    return [
+        p
+        for ext in EXTENSIONS
+        if (p := landing_dir / f"{table.name}.{ext}").exists() or p.is_symlink()
+    ]
 
 
 def create_landing_table(con: duckdb.DuckDBPyConnection, table: Table, prefix: str = "") -> None:
@@ -49,7 +73,7 @@ def create_landing_view(
     read only by staging), and an empty landing.<table>__afgewezen. The view reads the file
     on every use: it is for a run's own landing folder, rebuilt by the next run."""
     stats = LandingStats([_rel(path, root)], 0, 0, [])
-    _check_not_empty(path)
+    check_file(path)
     select = _parquet_select(con, table, path, root, stats, base=0)
     if scalar(
         con,
@@ -78,7 +102,18 @@ def _drop_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f"drop view {name}")
 
 
-def _check_not_empty(path: Path) -> None:
+def check_file(path: Path) -> None:
+    """A landing file must be a regular, non-empty file in the folder itself: a symbolic link
+    could make the monitor read any file on the machine (e.g. /etc/passwd), and a pipe would
+    never end. Both stop the run with a Dutch message rather than being quarantined: the table
+    would otherwise be read as if the file were absent."""
+    if path.is_symlink():
+        raise InvoerFout(
+            f"Bestand {path.name} is een symbolische koppeling; de declaratiemonitor volgt geen "
+            "koppelingen. Zet het bestand zelf in de landingsmap."
+        )
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise InvoerFout(f"{path.name} in de landingsmap is geen gewoon bestand.")
     if path.stat().st_size == 0:
         raise InvoerFout(f"Bestand {path.name} is leeg: verwacht een kopregel met kolomnamen.")
 
@@ -89,12 +124,12 @@ def load_files(
     """Append the rows of `files` to landing.<table> (which must exist)."""
     stats = LandingStats([], 0, 0, [])
     for path in files:
-        stats.files.append(str(path.relative_to(root)))
-        _check_not_empty(path)
-        if path.suffix == ".csv":
-            _load_csv(con, table, path, root, stats)
-        else:
+        stats.files.append(_rel(path, root))
+        check_file(path)
+        if path.suffix == ".parquet":
             _load_parquet(con, table, path, root, stats)
+        else:
+            _load_text(con, table, path, root, stats)
     return stats
 
 
@@ -119,33 +154,18 @@ def _next_volgnr(con: duckdb.DuckDBPyConnection, table: Table) -> int:
     return scalar(con, f"select coalesce(max(_volgnr), 0) from landing.{table.name}")
 
 
-def _columns_present(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [d[0] for d in con.sql(f"select * from {relation} limit 0").description]
-
-
 def _missing_columns(table: Table, present: list[str], path: Path) -> list[str]:
     present_lower = {p.strip().lower() for p in present}
     missing = [c for c in table.columns if c.name not in present_lower]
     required = [c.name for c in missing if c.required]
     if required:
+        found = ", ".join(p.strip() for p in present)
         raise InvoerFout(
             f"Kolom ontbreekt in {path.name}: {', '.join(required)}. "
-            f"Verwachte kolommen: {', '.join(table.column_names)}."
+            f"Verwachte kolommen: {', '.join(table.column_names)}. "
+            f"Gevonden: {found[:200]}."
         )
     return [c.name for c in missing]
-
-
-def _select_list(table: Table, present: list[str], cast: bool) -> str:
-    by_lower = {p.strip().lower(): p for p in present}
-    parts = []
-    for c in table.column_names:
-        if c not in by_lower:
-            parts.append(f"null::varchar as {c}")
-        elif cast:
-            parts.append(f'cast("{by_lower[c]}" as varchar) as {c}')
-        else:
-            parts.append(f'"{by_lower[c]}" as {c}')
-    return ", ".join(parts)
 
 
 def detect_encoding(path: Path) -> str:
@@ -161,78 +181,89 @@ def detect_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _load_csv(con, table: Table, path: Path, root: Path, stats: LandingStats) -> None:
-    encoding = detect_encoding(path)
-    if encoding != "utf-8":
-        stats.notes.append(f"{path.name}: gelezen als Latin-1 (geen geldige UTF-8)")
-    reader = (
-        f"read_csv({_sql_str(path)}, all_varchar = true, header = true, delim = ',', "
-        f"quote = '\"', escape = '\"', encoding = '{encoding}', strict_mode = true, "
-        "ignore_errors = true, store_rejects = true, "
-        "rejects_table = '_rejects_errors', rejects_scan = '_rejects_scans', "
-        "null_padding = false, auto_detect = false, columns = "
-        f"{_header_columns(con, path, encoding)})"
-    )
-    present = _columns_present(con, reader)
-    for name in _missing_columns(table, present, path):
+def _load_text(con, table: Table, path: Path, root: Path, stats: LandingStats) -> None:
+    """A CSV or .xlsx file: read into `_rows`/`_rejected` (lib/tabular), values turned into the
+    contract form, appended to landing.<table> and its __afgewezen table."""
+    read_file = tabular.read_xlsx if path.suffix == ".xlsx" else tabular.read_csv
+    read = read_file(con, path, table.column_names)
+    for name in _missing_columns(table, read.columns, path):
         stats.notes.append(f"{path.name}: kolom {name} ontbreekt, behandeld als leeg")
+    by_lower = {c.strip().lower(): ident(c) for c in reversed(read.columns)}
+    present = {c: by_lower[c] for c in table.column_names if c in by_lower}
+    reading = tabular.column_reading(con, "_rows", table, present, path.name)
+    values = ", ".join(
+        reading.exprs.get(c, "null::varchar") + f" as {c}" for c in table.column_names
+    )
+    _insert_rows(con, table, values, _sql_str(_rel(path, root)), read.line)
+    _quarantine_rejected(con, table, path, root)
+    first = con.execute("select _line, reden from _rejected order by _line limit 1").fetchone()
+    con.execute("drop table _rows")
+    con.execute("drop table _rejected")
+    stats.rows += read.rows
+    stats.unreadable += read.rejected
+    stats.expected += read.expected
+    stats.readings.append(
+        {"bestand": _rel(path, root), **read.info, "aanpassingen": reading.adjusted}
+    )
+    stats.notes += _reading_notes(path, read, reading, first)
+
+
+def _insert_rows(con, table: Table, values: str, source: str, line: str | None) -> None:
     base = _next_volgnr(con, table)
-    con.execute(f"create or replace temp table _csv as select * from {reader}")
-    rejects = _reject_lines(con)
-    # line of the i-th good row = i + 1 (header) + number of rejected lines before it
+    rows, number, order, tail = "_rows", "row_number() over () + 1", "row_number() over ()", ""
+    if line:  # read line by line in batches of plain and parsed lines: put in line order
+        number, order, tail = line, f"row_number() over (order by {line})", f"order by {line}"
+    elif scalar(con, "select count(*) from _rejected"):
+        # line of the i-th good row = i + 1 (header) + number of rejected lines before it
+        rows = """(with good as (select *, row_number() over () as _i from _rows),
+                  rej as (select row_number() over (order by _line) as j,
+                                 _line - row_number() over (order by _line) - 1 as before
+                          from _rejected)
+                  select good.*, good._i + 1 + coalesce(rej.j, 0) as _n
+                  from good asof left join rej on good._i > rej.before)"""
+        number, order = "_n", "_i"
     con.execute(
         f"""insert into landing.{table.name}
-            with good as (select *, row_number() over () as i from _csv),
-            rej as (select line, row_number() over (order by line) as j,
-                           line - row_number() over (order by line) - 1 as before from _rej)
-            select {_select_list(table, present, cast=False)}, {_sql_str(_rel(path, root))},
-                   cast(good.i + 1 + coalesce(rej.j, 0) as varchar), {base} + good.i
-            from good asof left join rej on good.i > rej.before"""
-        if rejects
-        else f"""insert into landing.{table.name}
-            select {_select_list(table, present, cast=False)}, {_sql_str(_rel(path, root))},
-                   cast(row_number() over () + 1 as varchar), {base} + row_number() over ()
-            from _csv"""
+            select {values}, {source}, cast({number} as varchar), {base} + {order}
+            from {rows} {tail}"""
     )
-    n = scalar(con, "select count(*) from _csv")
-    con.execute("drop table _csv")
-    stats.rows += n
-    stats.unreadable += _quarantine_rejects(con, table, path, root)
 
 
-def _header_columns(con, path: Path, encoding: str) -> str:
-    """Column spec from the header line, all as VARCHAR (so auto-detection never guesses)."""
-    with path.open("r", encoding=encoding, newline="") as f:
-        header = f.readline().strip("\r\n").lstrip("\ufeff")
-    names = [h.strip().strip('"') for h in header.split(",")]
-    if not any(names):
-        raise InvoerFout(f"Bestand {path.name} heeft geen kopregel met kolomnamen.")
-    seen: dict[str, int] = {}
-    spec = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique = name if seen[name] == 1 else f"{name}_{seen[name]}"
-        spec.append(f"{_sql_str(unique)}: 'VARCHAR'")
-    return "{" + ", ".join(spec) + "}"
+def _quarantine_rejected(con, table: Table, path: Path, root: Path) -> None:
+    con.execute(
+        f"""insert into landing.{table.name}__afgewezen
+            select {_sql_str(_rel(path, root))}, cast(_line as varchar), reden
+            from _rejected order by _line"""
+    )
 
 
-def _reject_lines(con) -> int:
-    con.execute("create or replace temp table _rej as select distinct line from _rejects_errors")
-    return scalar(con, "select count(*) from _rej")
-
-
-def _quarantine_rejects(con, table: Table, path: Path, root: Path) -> int:
-    n = scalar(con, "select count(*) from _rej")
-    if n:
-        con.execute(
-            f"""insert into landing.{table.name}__afgewezen
-                select {_sql_str(_rel(path, root))}, cast(line as varchar),
-                       'CSV-regel kon niet worden gelezen: ' || any_value(error_type)
-                           || ' (' || left(any_value(error_message), 120) || ')'
-                from _rejects_errors group by line"""
+def _reading_notes(
+    path: Path, read: tabular.FileRead, reading: tabular.Reading, first: tuple | None
+) -> list[str]:
+    """Dutch notes for run_summary.json about anything not read in the contract form."""
+    info, notes = read.info, []
+    if info.get("codering") not in (None, "UTF-8", "UTF-8 met BOM"):
+        notes.append(f"{path.name}: gelezen als {info['codering']} (geen geldige UTF-8)")
+    if info.get("scheidingsteken", "komma") != "komma":
+        notes.append(f"{path.name}: scheidingsteken {info['scheidingsteken']}")
+    if info["lezer"].startswith("regel voor regel ("):
+        notes.append(f"{path.name}: {info['lezer']}; elke regel is verantwoord")
+    notes += [f"{path.name}: {a}" for a in reading.adjusted]
+    if first:
+        line, why = first
+        why = why.removeprefix(tabular.REJECT_PREFIX)
+        notes.append(
+            f"{path.name}: {nl_int(read.rejected)} regel(s) niet te lezen, in quarantaine "
+            f"(de eerste: regel {line}, {why})"
         )
-    con.execute("drop table if exists _rej")
-    return n
+    if read.rows + read.rejected != read.expected:
+        lost = read.expected - read.rows - read.rejected
+        notes.append(
+            f"{path.name}: het bestand bevat {nl_int(read.expected)} regels, maar "
+            f"{nl_int(read.rows)} zijn gelezen en {nl_int(read.rejected)} afgewezen: "
+            f"{nl_int(lost)} regel(s) niet verantwoord"
+        )
+    return notes
 
 
 def _load_parquet(con, table: Table, path: Path, root: Path, stats: LandingStats) -> None:
@@ -244,14 +275,31 @@ def _load_parquet(con, table: Table, path: Path, root: Path, stats: LandingStats
 
 
 def _parquet_select(con, table: Table, path: Path, root: Path, stats: LandingStats, base: int):
-    """SQL selecting the landing columns of a Parquet file (numbered from base + 1)."""
+    """SQL selecting the landing columns of a Parquet file (numbered from base + 1); the rows
+    the file holds (its footer's count) go to stats.expected."""
     reader = f"read_parquet({_sql_str(path.resolve())})"
     try:
-        present = _columns_present(con, reader)
+        relation = con.sql(f"select * from {reader} limit 0")
+        rows = scalar(
+            con, f"select sum(num_rows) from parquet_file_metadata({_sql_str(path.resolve())})"
+        )
     except duckdb.Error as exc:
         raise InvoerFout(f"Parquet-bestand {path.name} is niet leesbaar: {exc}") from None
-    for name in _missing_columns(table, present, path):
+    present = dict(zip(relation.columns, map(str, relation.types), strict=True))
+    for name in _missing_columns(table, list(present), path):
         stats.notes.append(f"{path.name}: kolom {name} ontbreekt, behandeld als leeg")
+    values, adjusted = _parquet_values(table, present)
+    stats.expected += rows
+    stats.readings.append(
+        {
+            "bestand": _rel(path, root),
+            "formaat": "parquet",
+            "regels": rows,
+            "lezer": "DuckDB",
+            "aanpassingen": adjusted,
+        }
+    )
+    stats.notes += [f"{path.name}: {a}" for a in adjusted]
     # The row's position in the file numbers it: read_parquet's file_row_number (0-based) is
     # the same number as row_number() over () in file order, but computed in parallel (a window
     # over the whole file runs on one thread: 2x slower on 2 cores at 10 M rows).
@@ -261,9 +309,29 @@ def _parquet_select(con, table: Table, path: Path, root: Path, stats: LandingSta
         numbered = f"read_parquet({_sql_str(path.resolve())}, file_row_number = true)"
         number = "(file_row_number + 1)"
     source = _sql_str(_rel(path, root))
-    return f"""select {_select_list(table, present, cast=True)}, {source} as _bron,
+    return f"""select {values}, {source} as _bron,
                    'rij ' || {number} as _regel, {base} + {number} as _volgnr
             from {numbered}"""
+
+
+def _parquet_values(table: Table, present: dict[str, str]) -> tuple[str, list[str]]:
+    """Every contract column as text. A code column the contract gives a fixed width that the
+    file stores as integers (pandas reads 0505 as 505) gets its leading zeros back."""
+    by_lower = {name.strip().lower(): (name, type_) for name, type_ in present.items()}
+    parts, adjusted = [], []
+    for col in table.columns:
+        if col.name not in by_lower:
+            parts.append(f"null::varchar as {col.name}")
+            continue
+        name, type_ = by_lower[col.name]
+        x = f"cast({ident(name)} as varchar)"
+        width = tabular.fixed_width(col)
+        if width and type_ in INTEGER_TYPES:
+            short = f"{ident(name)} >= 0 and strlen({x}) < {width}"
+            x = f"case when {short} then lpad({x}, {width}, '0') else {x} end"
+            adjusted.append(f"voorloopnullen aangevuld in {col.name} (kolom met getallen)")
+        parts.append(f"{x} as {col.name}")
+    return ", ".join(parts), adjusted
 
 
 def _rel(path: Path, root: Path) -> str:

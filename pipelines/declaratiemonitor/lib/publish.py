@@ -68,6 +68,7 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, out: Path) -> list[Path]:
 
 
 def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
+    readings = _readings(con)
     tables = {}
     for row in con.execute("from meta.tabel_tellingen order by tabel").fetchall():
         name, files, read, landed, quarantined, notes = row
@@ -78,6 +79,7 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
             "quarantaine": quarantined,
             "sluitend": read == (landed or 0) + (quarantined or 0),
             "opmerkingen": notes or [],
+            "leeswijze": readings.get(name, []),
         }
     rules = {}
     for rule_id in rule_ids:
@@ -99,6 +101,39 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "laden": _loads(con),
         "stappen_seconden": timings,
     }
+
+
+def _readings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+    """Per table how each file was read (meta.leeswijze, written by the landing assets)."""
+    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'leeswijze'"):
+        return {}
+    out: dict[str, list[dict]] = {}
+    for table, reading in con.execute("select tabel, leeswijze from meta.leeswijze").fetchall():
+        out.setdefault(table, []).append(json.loads(reading))
+    return out
+
+
+def unaccounted(con: duckdb.DuckDBPyConnection) -> str | None:
+    """A Dutch sentence when a table's files hold more (or fewer) records than were landed
+    plus quarantined: a reader lost lines, and the run must not look complete."""
+    rows = con.execute(
+        """select tabel, gelezen, coalesce(geland, 0), coalesce(quarantaine, 0)
+           from meta.tabel_tellingen
+           where gelezen is distinct from coalesce(geland, 0) + coalesce(quarantaine, 0)
+           order by tabel"""
+    ).fetchall()
+    if not rows:
+        return None
+    parts = [
+        f"{t}: de bestanden bevatten {_nl(read)} regels, maar {_nl(landed)} zijn geland en "
+        f"{_nl(quarantined)} staan in quarantaine ({_nl(read - landed - quarantined)} niet "
+        "verantwoord)"
+        for t, read, landed, quarantined in rows
+    ]
+    return (
+        f"De telling sluit niet voor {'; '.join(parts)}. De signalen zijn niet bijgewerkt; "
+        "zie run_summary.json (sluitend: false) en de opmerkingen daarin."
+    )
 
 
 def _loads(con: duckdb.DuckDBPyConnection) -> dict:
@@ -127,6 +162,10 @@ def write_summary(summary: dict, out: Path) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def _nl(n: int) -> str:
+    return f"{n:_}".replace("_", ".")
 
 
 def _esc(value) -> str:
