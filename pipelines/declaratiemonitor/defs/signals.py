@@ -3,7 +3,7 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.defs.resources import PipelineSettings, output_dir, warehouse
 from declaratiemonitor.defs.rules import RULE_KEYS
 from declaratiemonitor.lib import publish
 from declaratiemonitor.lib.signals import build_signals
@@ -36,13 +36,14 @@ def signals(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def publicatie(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
+    out = output_dir(duckdb, settings)  # staged: published with the warehouse (promotie)
     with warehouse(duckdb) as con:
         with timed_step(con, "publicatie"):
-            publish.write_signals(con, settings.out)
-            quarantine = publish.write_quarantine(con, settings.out)
+            publish.write_signals(con, out)
+            quarantine = publish.write_quarantine(con, out)
         summary = publish.run_summary(con, RULE_IDS)
-    path = publish.write_summary(summary, settings.out)
-    context.log.info(f"Uitvoer geschreven naar {settings.out}")
+        path = publish.write_summary(summary, out)
+    context.log.info(f"Uitvoer klaargezet in {out}")
     return dg.MaterializeResult(
         metadata={
             "signalen": summary["signalen_totaal"],

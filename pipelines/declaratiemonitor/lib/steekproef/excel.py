@@ -1,7 +1,8 @@
 """Excel export of a steekproef (xlsxwriter) and reading the controller's findings back (openpyxl).
 
-Every text is written as a string (never a formula); text starting with =, +, -, @ (or a tab or
-carriage return) also gets Excel's quote prefix, so it stays text when the cell is edited.
+Every text is written as a string (never a formula); text that looks like a formula
+(lib/cell_safety: =, +, -, @, tab, CR, ...) also gets Excel's quote prefix, so it stays text when
+the cell is edited.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from declaratiemonitor.lib.cell_safety import looks_like_formula
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 from declaratiemonitor.lib.steekproef.selection import Steekproef
 
@@ -27,7 +29,6 @@ SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, HELP_SHEET = (
     "Strata",
     "Toelichting",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EURO = "[$€-413] #,##0.00;[$€-413] -#,##0.00"
 FINDING_CHOICES = ["juist", "onjuist", "onzeker"]
 
@@ -149,7 +150,7 @@ def write_text(sheet, row: int, col: int, value: object, fmt: _Formats, inp: boo
         sheet.write_blank(row, col, None, fmt.input_text if inp else None)
         return
     text = str(value)
-    quoted = text.startswith(FORMULA_START)
+    quoted = looks_like_formula(text)
     style = (
         (fmt.input_quoted if quoted else fmt.input_text)
         if inp
