@@ -20,6 +20,10 @@ class SchijfVol(InvoerFout):
     """The disk of the warehouse or the output folder is full; nothing was changed."""
 
 
+class SchrijfFout(InvoerFout):
+    """Another I/O error while copying or promoting the warehouse; nothing was changed."""
+
+
 def is_disk_full(exc: BaseException | None) -> bool:
     """This error, or one it was raised from, is a full disk (OSError ENOSPC or DuckDB's
     IOException/FatalException/TransactionException about it)."""
@@ -88,13 +92,21 @@ def _mount_of(path: Path) -> Path:
 
 
 @contextmanager
-def as_disk_full(where: Path, needed: int | None = None, what: str = "een run") -> Iterator[None]:
-    """Turn a full-disk error raised in the block into SchijfVol (other errors pass)."""
+def as_disk_full(
+    where: Path, needed: int, what: str = "een run", io_errors: bool = False
+) -> Iterator[None]:
+    """Turn a full-disk error raised in the block into SchijfVol; with `io_errors` also any
+    other OSError into SchrijfFout (for the warehouse's copy and promotion)."""
     try:
         yield
-    except SchijfVol:
+    except InvoerFout:
         raise
     except Exception as exc:
-        if not is_disk_full(exc):
-            raise
-        raise SchijfVol(message(where, needed or 0, what)) from exc
+        if is_disk_full(exc):
+            raise SchijfVol(message(where, needed, what)) from exc
+        if io_errors and isinstance(exc, OSError):
+            raise SchrijfFout(
+                f"schrijffout bij {what} ({exc.strerror or exc}) op {where}. "
+                "Het warehouse is niet gewijzigd; controleer de schijf en draai opnieuw."
+            ) from exc
+        raise

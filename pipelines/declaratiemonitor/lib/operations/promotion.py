@@ -33,7 +33,7 @@ def start(warehouse: Path) -> Path:
     if disk.free_bytes(warehouse) < needed:  # the copy cannot fit: stop before filling the disk
         raise disk.SchijfVol(disk.message(warehouse, needed, "de werkkopie van het warehouse"))
     try:
-        with disk.as_disk_full(warehouse, needed, "de werkkopie van het warehouse"):
+        with disk.as_disk_full(warehouse, needed, "de werkkopie van het warehouse", True):
             if wal_path(warehouse).exists():
                 checkpoint(warehouse)  # a write-ahead log left by a killed writer: fold it in
             shutil.copyfile(warehouse, work)
@@ -52,7 +52,7 @@ def promote(work: Path, warehouse: Path) -> None:
     if not work.exists():
         return
     needed = disk.size_of(wal_path(work))
-    with disk.as_disk_full(work, needed, "het bijwerken van het warehouse"):
+    with disk.as_disk_full(work, needed, "het bijwerken van het warehouse", True):
         if wal_path(work).exists():
             checkpoint(work)
         if wal_path(work).exists():
