@@ -93,8 +93,13 @@ def run_gated(con: duckdb.DuckDBPyConnection, sql: SqlFile) -> tuple[int, int, s
 
 
 def not_judged(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """rule_id -> reason, for the rules not judged in this run."""
-    ensure_table(con)
+    """rule_id -> reason, for the rules not judged in this run (read only)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'meta' "
+        "and table_name = 'regel_status'"
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
     return dict(con.execute("select rule_id, reden from meta.regel_status order by 1").fetchall())
 
 
