@@ -103,75 +103,63 @@ def enospc(*args, **kwargs):
 # ---------------------------------------------------------------- promotion and outputs
 
 
-def test_full_disk_during_promotion_fails_the_run(
-    baseline: Path, landing: Path, tmp_path: Path, monkeypatch
-):
-    """Was: exit 0, success summary, signals.parquet new, the warehouse old, .werk left."""
+def eio(*args, **kwargs):
+    raise OSError(errno.EIO, "Input/output error")
+
+
+def half_copy(source, target):
+    Path(target).write_bytes(b"half")
+    enospc()
+
+
+# fault -> (what to patch, the replacement, what the user must read); the "was" of each:
+# promotion: exit 0, success summary, new signals.parquet next to the old warehouse, .werk
+# and its WAL left; the copy and outputs: exit 1 "onverwachte fout" (and a half copy left)
+FAULTS = {
+    "schijf vol bij promotie": (
+        (promotion, "_fsync"),
+        enospc,
+        "schijf vol: het bijwerken van het warehouse heeft ongeveer",
+    ),
+    "schrijffout bij promotie": (
+        (promotion, "_fsync"),
+        eio,
+        "schrijffout bij het bijwerken van het warehouse (Input/output error)",
+    ),
+    "schijf vol bij kopie": (
+        (promotion.shutil, "copyfile"),
+        half_copy,
+        "schijf vol: de werkkopie van het warehouse heeft ongeveer",
+    ),
+    "kopie past niet": (
+        (promotion, "disk.free_bytes"),
+        lambda path: 1024 * 1024,
+        "MB nodig, 1 MB vrij op",
+    ),
+    "schijf vol bij uitvoer": (
+        (publish, "write_summary"),
+        enospc,
+        "schijf vol: een run heeft ongeveer",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_fault_before_or_during_promotion_changes_nothing(
+    fault: str, baseline: Path, landing: Path, tmp_path: Path, monkeypatch
+) -> None:
+    (owner, name), replacement, sentence = FAULTS[fault]
     out = copy_of(baseline, tmp_path)
     before = digest(out / "warehouse.duckdb")
-    monkeypatch.setattr(promotion, "_fsync", enospc)
+    if "." in name:  # an attribute of a module the owner imports
+        head, name = name.split(".")
+        owner = getattr(owner, head)
+    monkeypatch.setattr(owner, name, replacement)
     result = run(landing, out, P2)
     assert result.exit_code == 2, result.output
-    assert "schijf vol: het bijwerken van het warehouse heeft ongeveer" in result.output
-    assert "MB vrij op" in result.output and "Signalen:" not in result.output
-    assert_nothing_changed(out, before)
-
-
-def test_io_error_during_promotion_is_named(
-    baseline: Path, landing: Path, tmp_path: Path, monkeypatch
-):
-    out = copy_of(baseline, tmp_path)
-    before = digest(out / "warehouse.duckdb")
-
-    def eio(*args, **kwargs):
-        raise OSError(errno.EIO, "Input/output error")
-
-    monkeypatch.setattr(promotion, "_fsync", eio)
-    result = run(landing, out, P2)
-    assert result.exit_code == 2, result.output
-    assert "schrijffout bij het bijwerken van het warehouse (Input/output error)" in result.output
-    assert_nothing_changed(out, before)
-
-
-def test_full_disk_while_copying_the_warehouse(
-    baseline: Path, landing: Path, tmp_path: Path, monkeypatch
-):
-    """Was: exit 1 "onverwachte fout" and a half copy filling the disk."""
-    out = copy_of(baseline, tmp_path)
-    before = digest(out / "warehouse.duckdb")
-
-    def half_copy(source, target):
-        Path(target).write_bytes(b"half")
-        enospc()
-
-    monkeypatch.setattr(promotion.shutil, "copyfile", half_copy)
-    result = run(landing, out, P2)
-    assert result.exit_code == 2, result.output
-    assert "schijf vol: de werkkopie van het warehouse heeft ongeveer" in result.output
-    assert_nothing_changed(out, before)
-
-
-def test_copy_that_cannot_fit_stops_before_writing(
-    baseline: Path, landing: Path, tmp_path: Path, monkeypatch
-):
-    out = copy_of(baseline, tmp_path)
-    before = digest(out / "warehouse.duckdb")
-    monkeypatch.setattr(promotion.disk, "free_bytes", lambda path: 1024 * 1024)
-    result = run(landing, out, P2)
-    assert result.exit_code == 2, result.output
-    assert "MB nodig, 1 MB vrij" in result.output
-    assert_nothing_changed(out, before)
-
-
-def test_full_disk_while_writing_outputs(
-    baseline: Path, landing: Path, tmp_path: Path, monkeypatch
-):
-    out = copy_of(baseline, tmp_path)
-    before = digest(out / "warehouse.duckdb")
-    monkeypatch.setattr(publish, "write_summary", enospc)
-    result = run(landing, out, P2)
-    assert result.exit_code == 2, result.output
-    assert "schijf vol: een run heeft ongeveer" in result.output
+    assert result.output.startswith("Fout: ") or "\nFout: " in result.output
+    assert sentence in result.output.replace("\n", " ")
+    assert "Signalen:" not in result.output
     assert_nothing_changed(out, before)
 
 
@@ -410,3 +398,28 @@ def test_absent_table_is_not_unusable(landing: Path, tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "out" / "run_summary.json").read_text(encoding="utf-8"))
     assert summary["niet_beoordeeld"] == {} and summary["onbruikbare_tabellen"] == {}
     assert "niet beoordeeld" not in result.output
+
+
+def test_publication_merges_pages_and_replaces_the_quarantine(tmp_path: Path) -> None:
+    """A run that wrote one page (one asset from the UI) keeps the other pages; a new
+    quarantine set replaces the old one; GX's old data docs (CDN scripts) are removed."""
+    from declaratiemonitor.lib.operations import publication
+
+    out = tmp_path / "out"
+    for name in ("dashboards/vervoer.html", "dashboards/noshow.html", "quarantine/oud.parquet"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("oud")
+    (out / "dashboards" / "kwaliteit").mkdir()
+    (out / "dashboards" / "kwaliteit" / "index.html").write_text("cdn")
+    staged = publication.start(out)
+    (staged / "dashboards").mkdir()
+    (staged / "dashboards" / "vervoer.html").write_text("nieuw")
+    (staged / "quarantine").mkdir()
+    (staged / "quarantine" / "nieuw.parquet").write_text("nieuw")
+    (staged / "signals.parquet").write_text("nieuw")
+    assert publication.publish(out) == ["dashboards", "quarantine", "signals.parquet"]
+    assert (out / "dashboards" / "vervoer.html").read_text() == "nieuw"
+    assert (out / "dashboards" / "noshow.html").read_text() == "oud"
+    assert not (out / "dashboards" / "kwaliteit").exists()
+    assert [p.name for p in (out / "quarantine").iterdir()] == ["nieuw.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["dashboards", "quarantine", "signals.parquet"]

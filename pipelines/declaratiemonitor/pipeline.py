@@ -58,7 +58,7 @@ def run_pipeline(
             raise_on_error=False,
         )
     _raise_on_blocking_checks(result)
-    _raise_on_failure(result, Path(database.database))
+    _raise_on_failure(result, Path(database.database), out)
     if not result.success:
         raise RuntimeError("run mislukt: onbekende oorzaak")
     return result
@@ -75,7 +75,7 @@ def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
         raise InvoerFout(f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).")
 
 
-def _raise_on_failure(result: dg.ExecuteInProcessResult, warehouse: Path) -> None:
+def _raise_on_failure(result: dg.ExecuteInProcessResult, warehouse: Path, out: Path) -> None:
     """The first failure of the run as the run's message: an InvoerFout (also SchijfVol,
     RunBezig) raised in a step or the resource as its Dutch sentence, a full disk reported
     in other words as SchijfVol, anything else as a bug. A failed teardown of the warehouse
@@ -90,7 +90,7 @@ def _raise_on_failure(result: dg.ExecuteInProcessResult, warehouse: Path) -> Non
             if err.cls_name in _user_error_names():
                 raise InvoerFout(err.message.split(":", 1)[-1].strip())
         if any(disk.mentions_full(err.message) for err in chain):
-            raise disk.SchijfVol(disk.message(warehouse, disk.run_space_needed(warehouse)))
+            raise disk.SchijfVol(disk.message(warehouse, disk.run_space_needed(warehouse, out)))
         raise RuntimeError(f"{where} mislukt: " + chain[-1].to_string())
 
 

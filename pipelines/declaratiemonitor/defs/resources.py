@@ -171,7 +171,8 @@ def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
     in the block becomes SchijfVol (one Dutch sentence)."""
     Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
     shared = isinstance(resource, WarehouseResource) and resource.prepared_connection_of_run()
-    needed = disk.run_space_needed(Path(resource.database))
+    out = getattr(resource, "out_dir", "") or None
+    needed = disk.run_space_needed(Path(resource.database), out and Path(out))
     with disk.as_disk_full(Path(resource.database), needed), resource.get_connection() as con:
         prepare(con, run_prepared=shared)
         yield con

@@ -13,6 +13,11 @@ from pathlib import Path
 
 STAGING = ".uitvoer.werk"
 STOPPED = "gestopte_run"  # diagnostics of a run that stopped (e.g. its quality report)
+# folders whose files are written one by one (a run may write some pages only, e.g. one asset
+# materialised in the UI): merged file by file; other folders (quarantine/) are complete sets
+MERGED = ("dashboards",)
+# left by older versions: GX's data docs, which load their scripts from public CDNs
+LEGACY = ("dashboards/kwaliteit",)
 
 
 def staging_dir(out: Path) -> Path:
@@ -34,22 +39,35 @@ def discard(out: Path) -> None:
 def publish(out: Path) -> list[str]:
     """Move everything the run staged into OUT; returns the names moved.
 
-    A file replaces its old version atomically; a folder (quarantine/, dashboards/) is
-    swapped: old aside, new in place, old removed. Call after the warehouse was promoted."""
+    A file replaces its old version atomically; dashboards/ is merged file by file; another
+    folder (quarantine/) is swapped: old aside, new in place, old removed. Call after the
+    warehouse was promoted."""
     folder = staging_dir(out)
     if not folder.is_dir():
         return []
     moved = []
     for entry in sorted(folder.iterdir()):
         target = Path(out) / entry.name
-        if entry.is_dir():
+        if entry.is_dir() and entry.name in MERGED:
+            _merge_folder(entry, target)
+        elif entry.is_dir():
             _swap_folder(entry, target)
         else:
             os.replace(entry, target)
         moved.append(entry.name)
-    folder.rmdir()
-    shutil.rmtree(Path(out) / STOPPED, ignore_errors=True)  # belongs to an older, failed run
+    shutil.rmtree(folder)
+    for old in (STOPPED, *LEGACY):  # a stopped run's report is older than this run
+        shutil.rmtree(Path(out) / old, ignore_errors=True)
     return moved
+
+
+def _merge_folder(new: Path, target: Path) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(new.iterdir()):
+        if entry.is_dir():
+            _merge_folder(entry, target / entry.name)
+        else:
+            os.replace(entry, target / entry.name)
 
 
 def _swap_folder(new: Path, target: Path) -> None:
