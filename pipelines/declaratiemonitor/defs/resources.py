@@ -88,12 +88,10 @@ class WarehouseResource(DuckDBResource):
                 self._close_work(finish=False)
                 run.rollback()
                 raise
-            else:
-                if run.promoted:
-                    pass
-                elif _run_succeeded(context):
-                    run.commit()  # a failure is only logged by Dagster: run_pipeline checks
-                else:
+            else:  # a run without the step `promotie` (e.g. one asset from the UI)
+                if not run.promoted and _run_succeeded(context):
+                    run.commit()  # a failure here Dagster only logs: run_pipeline checks
+                elif not run.promoted:
                     run.rollback()
             finally:
                 self._run = None
