@@ -423,3 +423,27 @@ def test_publication_merges_pages_and_replaces_the_quarantine(tmp_path: Path) ->
     assert not (out / "dashboards" / "kwaliteit").exists()
     assert [p.name for p in (out / "quarantine").iterdir()] == ["nieuw.parquet"]
     assert sorted(p.name for p in out.iterdir()) == ["dashboards", "quarantine", "signals.parquet"]
+
+
+def test_full_disk_during_review_import(baseline: Path, tmp_path: Path, monkeypatch) -> None:
+    from declaratiemonitor.lib.operations import review
+
+    out = copy_of(baseline, tmp_path)
+    path = tmp_path / "beoordeling.xlsx"
+    _export_xlsx(out, path)
+    book = openpyxl.load_workbook(path)
+    header = [c.value for c in book.active[1]]
+    book.active.cell(2, header.index("status") + 1, "terecht")
+    book.active.cell(2, header.index("reviewer") + 1, "J. Jansen")
+    book.save(path)
+    before = digest(out / "warehouse.duckdb")
+
+    def full(con, source):
+        con.execute("create table main.review_log (x int)")  # something half-written
+        raise duckdb.IOException('Could not write file "w.duckdb.wal": No space left on device')
+
+    monkeypatch.setattr(review, "_apply", full)
+    result = _import(out, path)
+    assert result.exit_code == 2, result.output
+    assert "schijf vol: de import past niet" in result.output
+    assert digest(out / "warehouse.duckdb") == before and not _has_review_log(out)

@@ -71,10 +71,11 @@ PUBLISHED = ("signals.parquet", "signal_history.parquet", "quarantine", "dashboa
 
 
 def message(where: Path, needed: int, what: str = "een run") -> str:
-    free = free_bytes(where)
+    free = _mb(free_bytes(where))
+    need = f"heeft ongeveer {_mb(needed)} MB nodig" if needed > 0 else "past niet"
     return (
-        f"schijf vol: {what} heeft ongeveer {_mb(needed)} MB nodig, {_mb(free)} MB vrij op "
-        f"{_mount_of(where)}. Het warehouse is niet gewijzigd; maak ruimte vrij en draai opnieuw."
+        f"schijf vol: {what} {need}, {free} MB vrij op {_mount_of(where)}. "
+        "Het warehouse is niet gewijzigd; maak ruimte vrij en draai opnieuw."
     )
 
 
