@@ -119,7 +119,7 @@ FAULTS = {
     "schijf vol bij promotie": (
         (promotion, "_fsync"),
         enospc,
-        "schijf vol: het bijwerken van het warehouse heeft ongeveer",
+        "schijf vol: het bijwerken van het warehouse",
     ),
     "schrijffout bij promotie": (
         (promotion, "_fsync"),
