@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from declaratiemonitor.lib.cell_safety import looks_like_formula
+from declaratiemonitor.lib.cell_safety import FORMULA_START, looks_like_formula  # noqa: F401 - FORMULA_START re-exported
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 from declaratiemonitor.lib.steekproef.selection import Steekproef
 
