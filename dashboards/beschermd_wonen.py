@@ -8,6 +8,7 @@ import polars as pl
 from declaratiemonitor.lib import dashboard as r
 
 ORDER = 7
+FAMILIES = ("bw_afwezigheid", "afwezigheid")  # its rules (banner: not judged)
 TITLE = "Beschermd wonen"
 DESCRIPTION = (
     "Afwezigheden van cliënten in beschermd wonen met hun reden, de 6-maandengrens en de "

@@ -6,6 +6,7 @@ import polars as pl
 from declaratiemonitor.lib import dashboard as r
 
 ORDER = 5
+FAMILIES = ("noshow", "escalatie")  # its rules (banner: not judged)
 TITLE = "No-show en opschaling"
 DESCRIPTION = (
     "Tijdlijn per toewijzing van contacten, contactpogingen en no-shows, met de reeksen zonder "

@@ -8,6 +8,7 @@ import polars as pl
 from declaratiemonitor.lib import dashboard as r
 
 ORDER = 4
+FAMILIES = ("uitnutting",)  # its rules (banner: not judged)
 TITLE = "Uitnutting"
 DESCRIPTION = (
     "Per toewijzing het verloop van de declaraties tegen de lineaire norm, met prognose en "

@@ -6,6 +6,7 @@ import polars as pl
 from declaratiemonitor.lib import dashboard as r
 
 ORDER = 6
+FAMILIES = ("vervoer",)  # its rules (banner: not judged)
 TITLE = "Vervoer"
 DESCRIPTION = (
     "Gedeclareerde kilometerstaffel tegen de staffel die bij de reisafstand hoort, per "

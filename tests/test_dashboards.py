@@ -345,7 +345,7 @@ def example(tmp_path_factory) -> Example:
 # ---------------------------------------------------------------- tests
 def test_every_page_and_the_index_are_written(example: Example) -> None:
     slugs = [render.slug_of(m) for m in render.page_modules()]
-    assert len(slugs) == 7
+    assert len(slugs) == 8
     names = {p.stem for p in pages(example.folder)}
     assert names == {*slugs, "index"}
     index = (example.folder / "index.html").read_text(encoding="utf-8")

@@ -85,23 +85,38 @@ def _build(root: Path) -> None:
 def test_no_bsn_in_generated_dashboards(generated: Path) -> None:
     bsns = input_bsns(generated / "landing")
     folder = generated / "out" / "dashboards"
-    assert bsns and len(list(folder.glob("*.html"))) == 8
+    assert bsns and len(list(folder.glob("*.html"))) == 9
     for page in sorted(folder.rglob("*.html")):  # also pages other parts of the run put there
         assert not bsns_in(page.read_text(encoding="utf-8"), bsns), page.name
 
 
+def _local(url: str) -> bool:
+    return url.startswith(("file:", "data:", "blob:", "about:")) or "://localhost" in url
+
+
 def _open(browser, path: Path):
+    """The page with the network blocked: every request that is not local is aborted and
+    reported (the pages must work offline and call no third party)."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     problems: list[str] = []
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if _local(route.request.url)
+            else (problems.append(f"extern verzoek: {route.request.url}"), route.abort())
+        ),
+    )
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"verzoek mislukt: {r.url}"))
+    page.on(
+        "requestfailed",
+        lambda r: problems.append(f"verzoek mislukt: {r.url}") if _local(r.url) else None,
+    )
     page.on(
         "request",
         lambda r: (
-            problems.append(f"netwerk: {r.url}")
-            if "://" in r.url and not r.url.startswith(("file:", "data:", "blob:"))
-            else None
+            problems.append(f"netwerk: {r.url}") if "://" in r.url and not _local(r.url) else None
         ),
     )
     page.goto(path.as_uri(), wait_until="load")
@@ -174,6 +189,8 @@ def test_dashboards_in_chromium(generated: Path) -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     slugs = ["index", *(render.slug_of(m) for m in render.page_modules())]
+    # every page in the folder, also those other parts of the run put there (kwaliteit)
+    assert {p.stem for p in dashboards.rglob("*.html")} == set(slugs)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

@@ -50,3 +50,33 @@ def test_nightly_schedule_at_two_amsterdam() -> None:
     schedule = load_definitions().resolve_schedule_def("nachtelijk_0200")
     assert schedule.cron_schedule == "0 2 * * *"
     assert schedule.execution_timezone == "Europe/Amsterdam"
+
+
+def test_promotie_is_the_last_step_of_every_asset() -> None:
+    """No asset may run after promotion: its writes would go to a closed work copy."""
+    graph = load_definitions().resolve_asset_graph()
+    import dagster as dg
+
+    last = dg.AssetKey("promotie")
+    upstream = graph.get(last).parent_keys
+    seen, todo = set(), list(upstream)
+    while todo:
+        key = todo.pop()
+        if key not in seen:
+            seen.add(key)
+            todo += graph.get(key).parent_keys
+    assert graph.get_all_asset_keys() - seen == {last}
+
+
+def test_every_staged_table_has_a_usability_gate() -> None:
+    from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES
+
+    defs = load_definitions()
+    gates = {
+        spec.asset_key.path[-1]: spec
+        for c in defs.asset_checks
+        for spec in c.check_specs
+        if spec.name == "bruikbaar"
+    }
+    assert set(gates) == {t.name for t in DATA_TABLES + REFERENCE_TABLES}
+    assert all(spec.blocking for spec in gates.values())  # the rules wait for it

@@ -73,7 +73,9 @@ def test_lines_a_reader_loses_make_the_run_fail_with_sluitend_false(
 ) -> None:
     """The safety net: when the records a reader returns do not add up to the file's own
     count, run_summary says sluitend: false, no signals are written and the run ends in a
-    Dutch sentence with exit code 2 (simulated by a count one line higher than the file)."""
+    Dutch sentence with exit code 2 (simulated by a count one line higher than the file).
+    The stopped run's run_summary and quarantine go to OUT/gestopte_run/: OUT itself keeps
+    the outputs of the warehouse, which the failed run leaves as it was."""
     folder, out = _copy(generated, tmp_path), tmp_path / "out"
     real = csv_file.scan_file
 
@@ -88,7 +90,9 @@ def test_lines_a_reader_loses_make_the_run_fail_with_sluitend_false(
     assert result.exit_code == 2, result.output
     assert "De telling sluit niet voor declaraties" in result.output
     assert "Traceback" not in result.output
-    t = _summary(out)["tabellen"]["declaraties"]
+    assert "gestopte_run" in result.output
+    assert not (out / "run_summary.json").exists()
+    t = _summary(out / "gestopte_run")["tabellen"]["declaraties"]
     assert t["sluitend"] is False and t["gelezen"] == t["geland"] + t["quarantaine"] + 1
     assert any("niet verantwoord" in n for n in t["opmerkingen"])
     assert not (out / "signals.parquet").exists()

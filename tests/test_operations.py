@@ -43,9 +43,12 @@ P1, P2 = "2026-10-23", "2026-11-23"
 NEW_MONTH = date(2026, 10, 1)
 SELECTION = dg.AssetSelection.all() - dg.AssetSelection.groups("dashboards")
 KILL_POINTS = {
+    "kopie": "shutil:copyfile",  # the work copy of the warehouse just written
     "inlezen": "declaratiemonitor.lib.operations.incremental:_replace_months",
     "regels": "declaratiemonitor.lib.rule_sql:run_rule",
     "signalen": "declaratiemonitor.lib.signals:update_history",
+    # promotion: the work copy made durable, not yet renamed; the outputs are still staged
+    "promotie": "declaratiemonitor.lib.operations.promotion:_fsync",
 }
 PAUSED_RUN = textwrap.dedent(
     """
@@ -265,6 +268,7 @@ def test_killed_runs_leave_the_warehouse_untouched_and_next_run_recovers(nights:
         proc.wait()
         assert digest(warehouse) == before, f"warehouse changed by a run killed at {point}"
         assert promotion.work_path(warehouse).exists()  # the killed run had written its copy
+        assert not (warehouse.parent / "out" / "signals.parquet").exists()  # nothing published
         with warehouse_lock(warehouse, 0):  # the kernel released the killed run's lock
             pass
     assert query(warehouse, "select max(last_seen) from main.signal_history") == [

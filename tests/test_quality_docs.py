@@ -1,4 +1,6 @@
-"""GX data docs: written once per run, and also when a blocking check stops the run."""
+"""The quality page (our own, over the GX results): in the dashboards after a run, and for a run
+that a blocking check stops in OUT/gestopte_run/ (the dashboards stay those of the last good
+run)."""
 
 import csv
 from pathlib import Path
@@ -30,22 +32,27 @@ def run(landing: Path, out: Path):
     return runner.invoke(app, args)
 
 
-def validation_pages(out: Path) -> list[Path]:
-    return list((out / "dashboards" / "kwaliteit" / "validations").rglob("*.html"))
-
-
-def test_data_docs_cover_every_validated_suite(tmp_path: Path) -> None:
+def test_quality_page_covers_every_validated_suite(tmp_path: Path) -> None:
     landing = write_landing(tmp_path / "landing", [{"begindatum": "2026-01-01"}])
     result = run(landing, tmp_path / "out")
     assert result.exit_code == 0, result.output
-    index = tmp_path / "out" / "dashboards" / "kwaliteit" / "index.html"
-    assert "declaraties" in index.read_text(encoding="utf-8")
-    assert len(validation_pages(tmp_path / "out")) >= 2  # toewijzingen and declaraties at least
+    page = (tmp_path / "out" / "dashboards" / "kwaliteit.html").read_text(encoding="utf-8")
+    for table in ("declaraties", "toewijzingen"):
+        assert f'"{table}"' in page
+    assert "alleen bekende codes" in page and "gehaald" in page
+    assert "http" not in page.replace("http://www.w3.org", "")  # nothing from third parties
+    assert not (tmp_path / "out" / "dashboards" / "kwaliteit").exists()  # no GX data docs
 
 
-def test_data_docs_are_written_when_a_check_blocks_the_run(tmp_path: Path) -> None:
+def test_quality_page_is_written_when_a_check_blocks_the_run(tmp_path: Path) -> None:
+    good = write_landing(tmp_path / "goed", [{"begindatum": "2026-01-01"}])
+    assert run(good, tmp_path / "out").exit_code == 0
+    before = (tmp_path / "out" / "dashboards" / "kwaliteit.html").read_bytes()
     claims = [{"begindatum": "2026-01-01", "geleverd_volume": 0}]  # no usable claim: blocks
     result = run(write_landing(tmp_path / "landing", claims), tmp_path / "out")
     assert result.exit_code == 2 and "Kwaliteitscontrole mislukt" in result.output
-    pages = validation_pages(tmp_path / "out")
-    assert any("declaraties" in str(p) for p in pages), pages
+    stopped = (tmp_path / "out" / "gestopte_run" / "kwaliteit.html").read_text(encoding="utf-8")
+    assert "niet gehaald" in stopped and "tabel heeft rijen" in stopped
+    assert (tmp_path / "out" / "dashboards" / "kwaliteit.html").read_bytes() == before
+    assert run(good, tmp_path / "out").exit_code == 0  # a good run removes the stale report
+    assert not (tmp_path / "out" / "gestopte_run").exists()

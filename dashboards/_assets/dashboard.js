@@ -181,11 +181,18 @@
     nav.appendChild(el("span", null, "pagina " + (this.pagina + 1) + " van " + paginas));
     nav.appendChild(verder);
   };
+  // formula injection: the characters of FORMULA_START in lib/cell_safety.py (a test compares)
+  var FORMULE_BEGIN = "=+-@\t\r\n\u0000\uff1d\uff0b\uff0d\uff20";
+  function veilig(v) {
+    var s = String(v);
+    var formule = s !== "" && FORMULE_BEGIN.indexOf(s.charAt(0)) >= 0;
+    return formule && !/^[+-]?\d[\d.,]*$/.test(s) ? "'" + s : s;
+  }
   Tabel.prototype.downloadCsv = function () {
     var spec = this.spec, regels = [spec.kolommen.map(function (k) { return k.l; })];
     this.gefilterd().forEach(function (n) { regels.push(spec.rijen[n].map(tekst)); });
     var csv = regels.map(function (r) {
-      return r.map(function (v) { return '"' + String(v).replace(/"/g, '""') + '"'; }).join(";");
+      return r.map(function (v) { return '"' + veilig(v).replace(/"/g, '""') + '"'; }).join(";");
     }).join("\r\n");
     var a = el("a"); a.href = URL.createObjectURL(new Blob(["\ufeff" + csv], { type: "text/csv" }));
     a.download = spec.csv; document.body.appendChild(a); a.click(); a.remove();

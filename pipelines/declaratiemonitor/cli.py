@@ -132,11 +132,21 @@ def _print_summary(summary: dict, out: Path) -> None:
     for rule, r in summary["regels"].items():
         if r["signalen"]:
             typer.echo(f"  {rule:<45} {r['signalen']:>6}  {_euro(r['impact_cents'])}")
+    _print_not_judged(summary)
     typer.echo(f"Signalen:    {out / 'signals.parquet'}")
     typer.echo(f"Quarantaine: {out / 'quarantine'}")
     index = out / "dashboards" / "index.html"
     if index.exists():
         typer.echo(f"Dashboards:  {index}")
+
+
+def _print_not_judged(summary: dict) -> None:
+    """Rules that did not run because a table they read was (nearly) all quarantined."""
+    for table, why in summary.get("onbruikbare_tabellen", {}).items():
+        rules = [r for r, reason in summary["niet_beoordeeld"].items() if table in reason]
+        typer.echo(f"Let op: {why}.", err=True)
+        if rules:
+            typer.echo(f"  niet beoordeeld: {table} onbruikbaar — {', '.join(rules)}", err=True)
 
 
 @app.command()

@@ -15,6 +15,7 @@ import duckdb
 import typer
 
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.faults import disk
 from declaratiemonitor.lib.operations import review, review_export
 from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
 
@@ -81,7 +82,8 @@ def exporteer(
             frame = review_export.export_frame(con, include_closed=alle)
     except duckdb.Error as exc:
         raise InvoerFout(f"Het warehouse {warehouse} kan niet worden gelezen: {exc}") from None
-    review_export.write_export(frame, bestand)
+    with disk.as_disk_full(bestand, 0, f"het bestand {bestand.name}"):
+        review_export.write_export(frame, bestand)
     typer.echo(f"{frame.height} signalen geschreven naar {bestand}.")
 
 
@@ -100,7 +102,11 @@ def importeer(
 
     _existing(warehouse)
     verdicts, skipped = review.read_verdicts(bestand)
-    with warehouse_lock(warehouse, default_wait()), connect(warehouse) as con:
+    with (
+        disk.as_disk_full(warehouse, 0, "de import"),
+        warehouse_lock(warehouse, default_wait()),
+        connect(warehouse) as con,
+    ):
         result = review.apply_verdicts(con, verdicts, bestand.name)
     changed = ", ".join(f"{s} {n}" for s, n in sorted(result.changed.items())) or "geen"
     typer.echo(

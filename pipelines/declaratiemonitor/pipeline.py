@@ -11,6 +11,7 @@ import dagster as dg
 
 from declaratiemonitor.defs.resources import make_resources
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.faults import disk
 from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -57,19 +58,10 @@ def run_pipeline(
             raise_on_error=False,
         )
     _raise_on_blocking_checks(result)
-    _raise_on_step_failure(result)
+    _raise_on_failure(result, Path(database.database), out)
     if not result.success:
-        raise RuntimeError(f"run mislukt: {_first_failure(result)}")
+        raise RuntimeError("run mislukt: onbekende oorzaak")
     return result
-
-
-def _first_failure(result: dg.ExecuteInProcessResult) -> str:
-    for event in result.all_events:
-        if event.is_failure and event.event_specific_data is not None:
-            error = getattr(event.event_specific_data, "error", None)
-            if error is not None:
-                return error.to_string()
-    return "onbekende oorzaak"
 
 
 def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
@@ -83,20 +75,48 @@ def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
         raise InvoerFout(f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).")
 
 
-def _raise_on_step_failure(result: dg.ExecuteInProcessResult) -> None:
-    """An InvoerFout raised in an asset becomes the run's message; anything else is a bug."""
-    for event in result.all_events:
-        if not event.is_step_failure:
-            continue
-        error = event.step_failure_data.error
+def _raise_on_failure(result: dg.ExecuteInProcessResult, warehouse: Path, out: Path) -> None:
+    """The first failure of the run as the run's message: an InvoerFout (also SchijfVol,
+    RunBezig) raised in a step or the resource as its Dutch sentence, a full disk reported
+    in other words as SchijfVol, anything else as a bug. A failed teardown of the warehouse
+    resource (promotion of a run without the `promotie` step) counts too: Dagster only logs
+    it and calls the run a success."""
+    for where, error in _failures(result):
         chain = []
         while error is not None:
             chain.append(error)
-            error = error.cause
+            error = error.cause or error.context
         for err in chain:
-            if err.cls_name == InvoerFout.__name__:
+            if err.cls_name in _user_error_names():
                 raise InvoerFout(err.message.split(":", 1)[-1].strip())
-        raise RuntimeError(f"stap {event.step_key} mislukt: " + chain[-1].to_string())
+        if any(disk.mentions_full(err.message) for err in chain):
+            raise disk.SchijfVol(disk.message(warehouse, disk.run_space_needed(warehouse, out)))
+        raise RuntimeError(f"{where} mislukt: " + chain[-1].to_string())
+
+
+def _failures(result: dg.ExecuteInProcessResult):
+    for event in result.all_events:
+        data = event.event_specific_data
+        error = getattr(data, "error", None)
+        if error is None:
+            continue
+        if event.is_step_failure:
+            yield f"stap {event.step_key}", error
+        elif event.event_type in (
+            dg.DagsterEventType.RESOURCE_INIT_FAILURE,
+            dg.DagsterEventType.ENGINE_EVENT,
+            dg.DagsterEventType.RUN_FAILURE,
+        ):
+            yield "run", error
+
+
+def _user_error_names() -> set[str]:
+    names, todo = set(), [InvoerFout]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
 
 
 @contextmanager

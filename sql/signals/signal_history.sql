@@ -5,12 +5,18 @@
 --   review; a signal no longer found keeps its last row, first_seen and last_seen, gets
 --   opgelost_op = this run's peildatum (kept from an earlier run when it was already gone) and
 --   status `opgelost` unless a review verdict was imported (the verdict takes precedence).
+--   A rule not judged in this run (meta.regel_status: a table it reads was unusable, see
+--   lib/faults/gates.py) found nothing because it did not look: its signals keep their row.
 with current_signals as (
     select * from main.signals
 ),
 
 history as (
     select * from main.signal_history
+),
+
+not_judged_rules as (
+    select rule_id from meta.regel_status
 ),
 
 found as (
@@ -33,8 +39,18 @@ gone as (
         )
     from history as h
     anti join current_signals as s using (signal_id)
+    anti join not_judged_rules as n using (rule_id)
+),
+
+not_judged as (
+    select h.*
+    from history as h
+    semi join not_judged_rules as n using (rule_id)
+    anti join current_signals as s using (signal_id)
 )
 
 select * from found
 union all by name
 select * from gone
+union all by name
+select * from not_judged

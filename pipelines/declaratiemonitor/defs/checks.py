@@ -1,14 +1,18 @@
-"""One blocking asset check per Great Expectations suite in expectations/ (on staging/*), and
-GX's data docs as an asset next to the dashboards."""
+"""Checks on staging/*: one blocking asset check per Great Expectations suite in expectations/,
+and per staged table the quality gate `bruikbaar` (lib/faults/gates.py)."""
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.lib import dashboard_render as render
 from declaratiemonitor.lib import quality
+from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES
+from declaratiemonitor.lib.faults import gates
+from declaratiemonitor.lib.operations.publication import STOPPED
 
-DATA_DOCS = "dashboards/kwaliteit"  # GX data docs, published next to the dashboards
 SUITES = {p.stem: quality.read_suite(p) for p in quality.suite_files()}
+QUALITY_PAGE = "kwaliteit"  # dashboards/kwaliteit.py
 
 
 def gx_check(table: str, spec: dict) -> dg.AssetChecksDefinition:
@@ -23,10 +27,10 @@ def gx_check(table: str, spec: dict) -> dg.AssetChecksDefinition:
         with warehouse(duckdb) as con:
             findings = quality.validate(con, table, spec)
             quality.record(con, table, findings)
-        errors = [f for f in findings if not f.success and f.ernst == "fout"]
-        warnings = [f for f in findings if not f.success and f.ernst != "fout"]
-        if errors:  # the run stops here: publish the data docs with this failure now
-            quality.build_docs(settings.out / DATA_DOCS)
+            errors = [f for f in findings if not f.success and f.ernst == "fout"]
+            warnings = [f for f in findings if not f.success and f.ernst != "fout"]
+            if errors:  # the run stops here: its quality page goes to OUT/gestopte_run/
+                write_stopped_report(con, settings)
         return dg.AssetCheckResult(
             passed=not errors and not warnings,
             severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
@@ -41,20 +45,33 @@ def gx_check(table: str, spec: dict) -> dg.AssetChecksDefinition:
     return _check
 
 
+def write_stopped_report(con, settings: PipelineSettings):
+    """The quality page of a run that a check stops, next to (not in) the dashboards, which
+    stay those of the last completed run."""
+    module = next(m for m in render.page_modules() if render.slug_of(m) == QUALITY_PAGE)
+    return render.write_page(con, module, settings.out / STOPPED, nav=None)
+
+
+def usable_check(table: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["staging", table]),
+        name="bruikbaar",
+        blocking=True,  # the rules wait for it; a warning does not stop them
+        description=f"{table} is bruikbaar: minder dan {gates.UNUSABLE_SHARE:.0%} van de "
+        "gelezen rijen in quarantaine. Anders worden de regels die de tabel lezen niet "
+        "beoordeeld (geen signalen uit ontbrekende gegevens).",
+    )
+    def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+        with warehouse(duckdb) as con:
+            unusable = gates.unusable_tables(con).get(table)
+        return dg.AssetCheckResult(
+            passed=unusable is None,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=unusable.describe() if unusable else "bruikbaar",
+        )
+
+    return _check
+
+
 gx_checks = [gx_check(table, spec) for table, spec in SUITES.items()]
-
-
-@dg.asset(
-    key=["dashboards", "kwaliteit"],
-    group_name="dashboards",
-    deps=[dg.AssetKey(["staging", table]) for table in SUITES],
-    kinds={"great_expectations", "html"},
-    description="Datakwaliteitsrapport van Great Expectations (data docs) voor de suites "
-    "die in deze run zijn gecontroleerd.",
-)
-def kwaliteit_docs(context: dg.AssetExecutionContext, settings: PipelineSettings) -> None:
-    folder = settings.out / DATA_DOCS
-    if quality.build_docs(folder):
-        context.log.info(f"Data docs: {folder / 'index.html'}")
-    else:
-        context.log.info("Geen GX-controles in deze run: de data docs blijven ongewijzigd.")
+usable_checks = [usable_check(t.name) for t in DATA_TABLES + REFERENCE_TABLES]

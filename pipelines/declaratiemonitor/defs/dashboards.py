@@ -6,7 +6,7 @@ The pages are written to OUT/dashboards/<page>.html with one shared local plotly
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.defs.resources import PipelineSettings, output_dir, warehouse
 from declaratiemonitor.lib import dashboard_render as render
 
 DEPS = [dg.AssetKey("signals"), dg.AssetKey(["meta", "run_context"])]
@@ -32,7 +32,7 @@ def _page_asset(module) -> dg.AssetsDefinition:
     )
     def _asset(duckdb: DuckDBResource, settings: PipelineSettings) -> dg.MaterializeResult:
         with warehouse(duckdb) as con:
-            path = render.write_page(con, module, settings.out / "dashboards", NAV)
+            path = render.write_page(con, module, output_dir(duckdb, settings) / "dashboards", NAV)
         return _result(path)
 
     return _asset
@@ -52,6 +52,6 @@ def dashboards_index(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
     with warehouse(duckdb) as con:
-        path = render.write_index(con, MODULES, settings.out / "dashboards")
+        path = render.write_index(con, MODULES, output_dir(duckdb, settings) / "dashboards")
     context.log.info(f"Dashboards: {path}")
     return _result(path)

@@ -12,8 +12,9 @@ from dagster_duckdb import DuckDBResource
 from pydantic import PrivateAttr
 
 from declaratiemonitor.lib.errors import InvoerFout
-from declaratiemonitor.lib.operations import promotion
+from declaratiemonitor.lib.faults import disk
 from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
+from declaratiemonitor.lib.operations.run_copy import RunCopy
 from declaratiemonitor.lib.warehouse import finish_run, prepare, prepare_run
 from declaratiemonitor.paths import DEMO_DIR
 
@@ -53,16 +54,19 @@ class WarehouseResource(DuckDBResource):
     """The DuckDB warehouse, one run at a time and all-or-nothing (docs/operations.md).
 
     For the duration of a run (CLI, schedule, sensor or UI alike) it holds the warehouse lock
-    and hands out connections to a work copy; when the run ends without a failed step the
-    copy replaces the warehouse atomically, otherwise it is thrown away. The work copy stays
-    open for the whole run (one DuckDB database instance; the run's executor is in-process),
-    so a step's connection costs no file open and reads what earlier steps left in DuckDB's
-    buffer pool. The macros and schemas are created once, by the first step that asks for a
-    prepared connection (`warehouse()`), for all later cursors (lib/warehouse.prepare_run).
+    and hands out connections to a work copy; the run's outputs go to a staging folder
+    (`outputs`). The last step (`promotie`) makes the copy the warehouse and then moves the
+    outputs into place; a run without that step is promoted here at the end when no step
+    failed. Otherwise copy and outputs are thrown away. The work copy stays open for the
+    whole run (one DuckDB database instance; the run's executor is in-process), so a step's
+    connection costs no file open and reads what earlier steps left in DuckDB's buffer pool.
+    The macros and schemas are created once, by the first step that asks for a prepared
+    connection (`warehouse()`), for all later cursors (lib/warehouse.prepare_run).
     """
 
     wait_seconds: float = 0.0  # how long a run waits for a busy warehouse before it stops
-    _work: str | None = PrivateAttr(default=None)
+    out_dir: str = ""  # the run's output folder; empty: outputs are not staged
+    _run: RunCopy | None = PrivateAttr(default=None)
     _instance: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
     _run_prepared: bool = PrivateAttr(default=False)
 
@@ -73,33 +77,53 @@ class WarehouseResource(DuckDBResource):
             return
         target = Path(self.database)
         with warehouse_lock(target, self.wait_seconds):
-            work = promotion.start(target)
-            self._work = str(work)
+            run = RunCopy(target, Path(self.out_dir) if self.out_dir else None)
+            work = run.begin()
+            self._run = run
             try:
-                with self._open_for_run(work):
-                    yield self
+                self._instance = duckdb.connect(str(work), config=self._config())
+                yield self
+                self._close_work()
             except BaseException:
-                promotion.discard(work)
+                self._close_work(finish=False)
+                run.rollback()
                 raise
-            else:
-                if _run_succeeded(context):
-                    promotion.promote(work, target)
-                else:
-                    promotion.discard(work)
+            else:  # a run without the step `promotie` (e.g. one asset from the UI)
+                if not run.promoted and _run_succeeded(context):
+                    run.commit()  # a failure here Dagster only logs: run_pipeline checks
+                elif not run.promoted:
+                    run.rollback()
             finally:
-                self._work = None
+                self._run = None
 
-    @contextmanager
-    def _open_for_run(self, work: Path) -> Iterator[None]:
-        self._instance = duckdb.connect(str(work), config=self._config())
+    def _close_work(self, finish: bool = True) -> None:
+        """Close the run's database instance (DuckDB checkpoints it; promotion checks that)."""
+        if self._instance is None:
+            return
         try:
-            yield
-            if self._run_prepared:
+            if finish and self._run_prepared:
                 finish_run(self._instance)
         finally:
-            self._instance.close()  # checkpoints: the file is complete before promotion
+            self._instance.close()
             self._instance = None
             self._run_prepared = False
+
+    @property
+    def outputs(self) -> Path | None:
+        """The staging folder of this run's outputs (None outside a staged run)."""
+        return self._run.outputs if self._run is not None else None
+
+    def promote_now(self) -> list[str]:
+        """The run's last step: close the work copy, make it the warehouse, publish the
+        outputs. Raises (SchijfVol on a full disk) with the work copy thrown away."""
+        if self._run is None:
+            return []
+        try:
+            self._close_work()
+        except BaseException:
+            self._run.rollback()
+            raise
+        return self._run.commit()
 
     def prepared_connection_of_run(self) -> bool:
         """During a run: macros and schemas exist for every cursor (created on first call)."""
@@ -117,6 +141,8 @@ class WarehouseResource(DuckDBResource):
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._instance is not None:
             con = self._instance.cursor()
+        elif self._run is not None and self._run.promoted:
+            raise RuntimeError("het warehouse is al bijgewerkt: geen stap na de promotie")
         else:
             con = duckdb.connect(self.database, config=self._config())
         try:
@@ -139,12 +165,22 @@ def _run_succeeded(context: dg.InitResourceContext) -> bool:
 
 @contextmanager
 def warehouse(resource: DuckDBResource) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A warehouse connection with the project's macros and variables loaded."""
+    """A warehouse connection with the project's macros and variables loaded; a full disk
+    in the block becomes SchijfVol (one Dutch sentence)."""
     Path(resource.database).parent.mkdir(parents=True, exist_ok=True)
     shared = isinstance(resource, WarehouseResource) and resource.prepared_connection_of_run()
-    with resource.get_connection() as con:
+    out = getattr(resource, "out_dir", "") or None
+    needed = disk.run_space_needed(Path(resource.database), out and Path(out))
+    with disk.as_disk_full(Path(resource.database), needed), resource.get_connection() as con:
         prepare(con, run_prepared=shared)
         yield con
+
+
+def output_dir(resource: DuckDBResource, settings: PipelineSettings) -> Path:
+    """Where a step writes outputs: the run's staging folder (published with the warehouse),
+    or OUT itself outside a staged run."""
+    staged = resource.outputs if isinstance(resource, WarehouseResource) else None
+    return staged if staged is not None else settings.out
 
 
 def default_resources() -> dict:
@@ -160,15 +196,23 @@ def default_resources() -> dict:
 def make_resources(
     landing_dir: str, out_dir: str, warehouse_path: str | None = None, peildatum: str | None = None
 ) -> dict:
-    database = warehouse_path or str(Path(out_dir) / "warehouse.duckdb")
+    """Resources of a run; relative folders are taken from the current directory here, once
+    (Dagster steps and libraries such as GX must not depend on the working directory)."""
+    landing_dir, out_dir = _absolute(landing_dir), _absolute(out_dir)
+    database = _absolute(warehouse_path or str(Path(out_dir) / "warehouse.duckdb"))
     return {
         "duckdb": WarehouseResource(
             database=database,
+            out_dir=out_dir,
             wait_seconds=default_wait(),
             connection_config=duckdb_config(database),
         ),
         "settings": PipelineSettings(landing_dir=landing_dir, out_dir=out_dir, peildatum=peildatum),
     }
+
+
+def _absolute(path: str) -> str:
+    return str(Path(path).expanduser().absolute())
 
 
 def duckdb_config(database: str) -> dict:

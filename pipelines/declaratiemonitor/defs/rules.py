@@ -6,13 +6,13 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import warehouse
+from declaratiemonitor.lib.faults import gates
 from declaratiemonitor.lib.rule_sql import (
     model_files,
     reads_to_keys,
     rule_files,
     rule_id_of,
     run_model,
-    run_rule,
 )
 from declaratiemonitor.lib.sql_header import SqlFile
 from declaratiemonitor.lib.timing import timed_step
@@ -56,10 +56,14 @@ def rule_asset(sql: SqlFile) -> dg.AssetsDefinition:
             "reading": sql.get("reading", "-"),
         },
     )
-    def _rule(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    def _rule(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
         with warehouse(duckdb) as con, timed_step(con, f"rules/{family}/{name}"):
-            rows, impact = run_rule(con, sql)
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "impact_cents": impact})
+            rows, impact, blocked = gates.run_gated(con, sql)
+        metadata = {"dagster/row_count": rows, "impact_cents": impact}
+        if blocked:  # a table it reads is (nearly) all quarantined: no signals from missing data
+            context.log.warning(f"{rule_id} niet beoordeeld: {blocked}")
+            metadata["niet_beoordeeld"] = blocked
+        return dg.MaterializeResult(metadata=metadata)
 
     return _rule
 

@@ -3,10 +3,11 @@
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.defs.resources import PipelineSettings, output_dir, warehouse
 from declaratiemonitor.defs.rules import RULE_KEYS
 from declaratiemonitor.lib import publish
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.operations.publication import STOPPED
 from declaratiemonitor.lib.signals import build_signals
 from declaratiemonitor.lib.timing import timed_step
 
@@ -37,17 +38,20 @@ def signals(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def publicatie(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
+    out = output_dir(duckdb, settings)  # staged: published with the warehouse (promotie)
     with warehouse(duckdb) as con:
         with timed_step(con, "publicatie"):
             unaccounted = publish.unaccounted(con)
-            if not unaccounted:
-                publish.write_signals(con, settings.out)
-            quarantine = publish.write_quarantine(con, settings.out)
+            if unaccounted:  # a stopped run's diagnostics, never ahead of the warehouse
+                out = settings.out / STOPPED
+            else:
+                publish.write_signals(con, out)
+            quarantine = publish.write_quarantine(con, out)
         summary = publish.run_summary(con, RULE_IDS)
-    path = publish.write_summary(summary, settings.out)
+        path = publish.write_summary(summary, out)
     if unaccounted:
-        raise InvoerFout(unaccounted)
-    context.log.info(f"Uitvoer geschreven naar {settings.out}")
+        raise InvoerFout(f"{unaccounted} Quarantaine en run_summary.json van deze run: {out}.")
+    context.log.info(f"Uitvoer klaargezet in {out}")
     return dg.MaterializeResult(
         metadata={
             "signalen": summary["signalen_totaal"],

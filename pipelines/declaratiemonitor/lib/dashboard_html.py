@@ -141,14 +141,19 @@ def _table(block: Table, ids: _Ids) -> str:
     )
 
 
-def render_page(page: Page, slug: str, nav: list[tuple[str, str]], peildatum: date) -> str:
+def render_page(
+    page: Page, slug: str, nav: list[tuple[str, str]] | None, peildatum: date, banner: str = ""
+) -> str:
+    """The page's HTML; `banner` is a warning shown above everything (e.g. rules not judged);
+    nav None: a page on its own, without the menu."""
     ids = _Ids()
-    body = [f'<p class="intro">{esc(page.intro)}</p>'] if page.intro else []
+    body = [f'<div class="banier" role="alert">{esc(banner)}</div>'] if banner else []
+    body += [f'<p class="intro">{esc(page.intro)}</p>'] if page.intro else []
     body += [_render_block(b, ids) for b in page.blocks]
     active = ' class="actief"'
     menu = "\n".join(
         f'<a href="{esc(s)}.html"{active if s == slug else ""}>{esc(t)}</a>'
-        for s, t in [("index", "Start"), *nav]
+        for s, t in ([] if nav is None else [("index", "Start"), *nav])
     )
     return Template((ASSETS / "pagina.html").read_text(encoding="utf-8")).substitute(
         titel=esc(page.title),

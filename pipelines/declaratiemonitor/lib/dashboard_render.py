@@ -2,7 +2,9 @@
 start page. The modules share the dashboard API in declaratiemonitor.lib.dashboard.
 
 A page module (dashboards/<slug>.py) has TITLE, DESCRIPTION, ORDER and `build(con) -> Page`;
-optionally `prepare(con)` that runs first on a writable connection (e.g. to keep a history).
+optionally `prepare(con)` that runs first on a writable connection (e.g. to keep a history),
+and FAMILIES, the rule families it shows (the warning about rules not judged in this run is
+limited to those; without it the page shows every family's).
 """
 
 import functools
@@ -17,6 +19,7 @@ from declaratiemonitor.lib.dashboard_blocks import Cards, Kpis, Page
 from declaratiemonitor.lib.dashboard_format import eur, num
 from declaratiemonitor.lib.dashboard_html import render_page, write_plotly_js
 from declaratiemonitor.lib.dashboard_queries import peildatum
+from declaratiemonitor.lib.faults import gates
 from declaratiemonitor.paths import DASHBOARDS_DIR
 
 MODULE_PREFIX = "declaratiemonitor_dashboards"
@@ -47,13 +50,17 @@ def nav_of(modules: list[ModuleType]) -> list[tuple[str, str]]:
 
 
 def write_page(
-    con: duckdb.DuckDBPyConnection, module: ModuleType, folder: Path, nav: list[tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    module: ModuleType,
+    folder: Path,
+    nav: list[tuple[str, str]] | None,
 ) -> Path:
     write_plotly_js(folder)
     if hasattr(module, "prepare"):
         module.prepare(con)
     slug = slug_of(module)
-    text = render_page(module.build(con), slug, nav, peildatum(con))
+    banner = gates.banner(con, getattr(module, "FAMILIES", None))  # None: every family
+    text = render_page(module.build(con), slug, nav, peildatum(con), banner)
     path = folder / f"{slug}.html"
     path.write_text(text, encoding="utf-8")
     return path
@@ -64,13 +71,6 @@ select count(*), count(*) filter (where status = 'nieuw'), coalesce(sum(impact_c
     count(distinct aanbieder_agb)
 from main.signals
 """
-
-
-QUALITY_CARD = (
-    "kwaliteit/index.html",
-    "Datakwaliteit (Great Expectations)",
-    "Welke kwaliteitseisen de aangeleverde bestanden deze run haalden, per tabel.",
-)
 
 
 def write_index(con: duckdb.DuckDBPyConnection, modules: list[ModuleType], folder: Path) -> Path:
@@ -92,11 +92,10 @@ def write_index(con: duckdb.DuckDBPyConnection, modules: list[ModuleType], folde
                     ("Aanbieders met signalen", num(providers), ""),
                 ]
             ),
-            Cards(
-                [(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules] + [QUALITY_CARD]
-            ),
+            Cards([(f"{slug_of(m)}.html", m.TITLE, m.DESCRIPTION) for m in modules]),
         ],
     )
     path = folder / "index.html"
-    path.write_text(render_page(page, "index", nav_of(modules), peildatum(con)), encoding="utf-8")
+    text = render_page(page, "index", nav_of(modules), peildatum(con), gates.banner(con))
+    path.write_text(text, encoding="utf-8")
     return path

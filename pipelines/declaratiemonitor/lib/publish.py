@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from declaratiemonitor.lib.faults import gates
 from declaratiemonitor.lib.operations.incremental import MONTH_COLUMNS
 from declaratiemonitor.lib.quality import recorded as recorded_findings
 from declaratiemonitor.lib.rule_sql import rule_table
@@ -81,12 +82,18 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
             "opmerkingen": notes or [],
             "leeswijze": readings.get(name, []),
         }
+    unusable = gates.unusable_tables(con)
+    for name, table in tables.items():
+        table["onbruikbaar"] = name in unusable
+    not_judged = gates.not_judged(con)
     rules = {}
     for rule_id in rule_ids:
         count, impact = con.execute(
             f"select count(*), coalesce(sum(impact_cents), 0) from {rule_table(rule_id)}"
         ).fetchall()[0]
         rules[rule_id] = {"signalen": count, "impact_cents": int(impact)}
+        if rule_id in not_judged:
+            rules[rule_id] |= {"status": "niet beoordeeld", "reden": not_judged[rule_id]}
     timings = dict(con.execute("from meta.stap_tijden order by stap").fetchall())
     quality = recorded_findings(con)
     peildatum = con.execute("select peildatum from meta.run_context").fetchall()[0][0]
@@ -96,6 +103,8 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "regels": rules,
         "signalen_totaal": sum(r["signalen"] for r in rules.values()),
         "impact_cents_totaal": sum(r["impact_cents"] for r in rules.values()),
+        "niet_beoordeeld": {r: why for r, why in not_judged.items() if r in rules},
+        "onbruikbare_tabellen": {t: u.describe() for t, u in unusable.items()},
         "kwaliteit": quality,
         "levenscyclus": lifecycle_counts(con),
         "laden": _loads(con),

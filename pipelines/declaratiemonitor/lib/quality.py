@@ -3,7 +3,9 @@
 `dagster-ge` only supports GX < 1 and GX's SQL datasource does not work on DuckDB, so a staged
 table (or, above SAMPLE_ROWS, a repeatable sample of it) is read into pandas and a
 ValidationDefinition runs on it. Expectations carry meta.ernst: `fout` blocks the rules,
-`waarschuwing` is reported only.
+`waarschuwing` is reported only. Every result is kept in meta.kwaliteit_resultaten, from
+which the dashboard page `kwaliteit` (dashboards/kwaliteit.py) is drawn: our own Dutch page,
+not GX's data docs, whose templates load jQuery, Bootstrap, Vega and fonts from public CDNs.
 """
 
 import functools
@@ -21,7 +23,6 @@ import duckdb
 from declaratiemonitor.paths import EXPECTATIONS_DIR
 
 SAMPLE_ROWS = 200_000
-DOCS_SITE = "kwaliteit"
 LABELS = {
     "expect_table_row_count_to_be_between": "tabel heeft geen bruikbare rijen",
     "expect_column_values_to_not_be_null": "lege verplichte waarden",
@@ -31,6 +32,16 @@ LABELS = {
     "expect_column_values_to_be_between": "waarden buiten het verwachte bereik",
     "expect_column_values_to_match_regex": "ongeldig formaat",
     "expect_column_pair_values_a_to_be_greater_than_b": "einddatum voor begindatum",
+}
+EXPECTS = {  # what the expectation asks, for the quality page
+    "expect_table_row_count_to_be_between": "tabel heeft rijen",
+    "expect_column_values_to_not_be_null": "geen lege waarden",
+    "expect_column_values_to_be_in_set": "alleen bekende codes",
+    "expect_column_values_to_be_unique": "sleutel is uniek",
+    "expect_compound_columns_to_be_unique": "sleutel is uniek",
+    "expect_column_values_to_be_between": "waarden binnen het bereik",
+    "expect_column_values_to_match_regex": "geldig formaat",
+    "expect_column_pair_values_a_to_be_greater_than_b": "einddatum niet voor begindatum",
 }
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -42,6 +53,8 @@ class Finding:
     ernst: str
     unexpected: int | None
     success: bool
+    checked: int | None = None  # rows the expectation looked at
+    detail: str = ""  # its parameters, in Dutch
 
     def describe(self) -> str:
         count = "" if self.unexpected is None else f" ({self.unexpected} rijen)"
@@ -159,51 +172,66 @@ def validate(con: duckdb.DuckDBPyConnection, table: str, spec: dict) -> list[Fin
                 (config.meta or {}).get("ernst", "fout"),
                 (r.result or {}).get("unexpected_count"),
                 bool(r.success),
+                (r.result or {}).get("element_count"),
+                _detail(kwargs),
             )
         )
     return findings
 
 
-def build_docs(docs_dir: Path) -> bool:
-    """Write GX's data docs (HTML) for the suites validated in this process.
-
-    Once per run, not per checkpoint: GX renders every page again on each build, which cost
-    ~0,45 s per suite (docs/performance.md). False when nothing was validated in this process.
-    """
-    context = _context()
-    if not context.validation_results_store.list_keys():
-        return False
-    site = {
-        "class_name": "SiteBuilder",
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-        "store_backend": {
-            "class_name": "TupleFilesystemStoreBackend",
-            "base_directory": str(docs_dir),
-        },
-    }
-    if DOCS_SITE in context.get_site_names():
-        context.update_data_docs_site(DOCS_SITE, site)
-    else:
-        context.add_data_docs_site(DOCS_SITE, site)
-    context.build_data_docs(site_names=[DOCS_SITE])
-    return True
+def _detail(kwargs: dict) -> str:
+    """The parameters of an expectation as a short Dutch text (no data values)."""
+    parts = []
+    if "value_set" in kwargs:
+        values = [str(v) for v in kwargs["value_set"]]
+        parts.append("toegestaan: " + ", ".join(values[:12]) + (" …" if len(values) > 12 else ""))
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None and high is not None:
+        parts.append(f"van {low} tot en met {high}")
+    elif low is not None or high is not None:
+        parts.append(f"minstens {low}" if low is not None else f"hoogstens {high}")
+    if "regex" in kwargs:
+        parts.append(f"patroon {kwargs['regex']}")
+    if kwargs.get("mostly") is not None:
+        parts.append(f"minstens {kwargs['mostly']:.0%} van de rijen")
+    return "; ".join(parts)
 
 
 def record(con: duckdb.DuckDBPyConnection, table: str, findings: list[Finding]) -> None:
-    """Keep the failed expectations of this run for run_summary.json."""
+    """Keep this run's results: the failed ones for run_summary.json (meta.kwaliteit), all of
+    them for the quality page (meta.kwaliteit_resultaten)."""
     _ensure_table(con)
     con.execute("delete from meta.kwaliteit where tabel = ?", [table])
+    con.execute("delete from meta.kwaliteit_resultaten where tabel = ?", [table])
     for f in findings:
         if not f.success:
             con.execute(
                 "insert into meta.kwaliteit values (?, ?, ?)", [table, f.ernst, f.describe()]
             )
+        con.execute(
+            "insert into meta.kwaliteit_resultaten values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                table,
+                f.column or "tabel",
+                EXPECTS.get(f.expectation, f.expectation),
+                f.ernst,
+                f.success,
+                f.unexpected,
+                f.checked,
+                f.detail,
+            ],
+        )
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "create table if not exists meta.kwaliteit "
         "(tabel varchar, ernst varchar, bevinding varchar)"
+    )
+    con.execute(
+        "create table if not exists meta.kwaliteit_resultaten (tabel varchar, kolom varchar, "
+        "verwachting varchar, ernst varchar, geslaagd boolean, afwijkend bigint, "
+        "gecontroleerd bigint, detail varchar)"
     )
 
 

@@ -7,6 +7,7 @@ found) > nieuw (first found in this run) / open. See docs/operations.md.
 
 import duckdb
 
+from declaratiemonitor.lib.faults import gates
 from declaratiemonitor.lib.rule_sql import RULE_COLUMNS, rule_table
 from declaratiemonitor.lib.sql_header import read_sql_file
 from declaratiemonitor.lib.warehouse import scalar
@@ -65,6 +66,7 @@ def ensure_history(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_signals(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> int:
     ensure_history(con)
+    gates.ensure_table(con)  # rules not judged this run keep their history (signal_history.sql)
     typed_empty = (
         "select "
         + ", ".join(f"null::{t} as {c}" for c, t in {**RULE_HEAD, **RULE_COLUMNS}.items())

@@ -152,7 +152,7 @@ class RssSampler:
 
 def stage_of(step_key: str) -> str:
     """Pipeline stage of a Dagster step (op) key."""
-    if "_gx_" in step_key or step_key == "dashboards__kwaliteit":  # GX checks, GX data docs
+    if "_gx_" in step_key or step_key.endswith("_bruikbaar"):  # GX checks, quality gates
         return "controles"
     head = step_key.split("__", 1)[0]
     return {
@@ -163,5 +163,6 @@ def stage_of(step_key: str) -> str:
         "rules": "regels",
         "signals": "signalen",
         "publicatie": "signalen",
+        "promotie": "signalen",
         "dashboards": "dashboards",
     }.get(head, "overig")

@@ -15,6 +15,7 @@ import duckdb
 import openpyxl
 import polars as pl
 
+from declaratiemonitor.lib.cell_safety import restore
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.landing import detect_encoding
 from declaratiemonitor.lib.signals import REVIEW_VERDICTS
@@ -56,21 +57,31 @@ def read_verdicts(path: Path) -> tuple[list[Verdict], int]:
     return _verdicts(path, rows)
 
 
+class Formula(str):
+    """A cell that holds a formula instead of a value (refused on import)."""
+
+
 def _csv_rows(path: Path) -> list[list]:
+    """Text cells; one starting with '=' is a formula, our own export's apostrophe is undone."""
     encoding = "utf-8-sig" if detect_encoding(path) == "utf-8" else "cp1252"
     text = path.read_text(encoding=encoding)
     first = text.splitlines()[0] if text else ""
     delimiter = max(";,\t", key=first.count)
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[Formula(v) if v.startswith("=") else restore(v) for v in row] for row in rows]
 
 
 def _xlsx_rows(path: Path) -> list[list]:
+    """Cell values; a formula cell (data type 'f') becomes a Formula, whatever it shows."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
         raise InvoerFout(f"Excel-bestand {path.name} is niet leesbaar ({exc}).") from None
     try:
-        return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+        return [
+            [Formula(str(c.value)) if c.data_type == "f" else c.value for c in row]
+            for row in book.worksheets[0].iter_rows()
+        ]
     finally:
         book.close()
 
@@ -90,6 +101,9 @@ def _verdicts(path: Path, rows: list[list]) -> tuple[list[Verdict], int]:
     for line, row in enumerate(rows[1:], start=2):
         values = {c: _text(row[i]) if i < len(row) else "" for c, i in at.items()}
         if not any(_text(v) for v in row):
+            continue
+        if formula := _formula_problem(row, at):
+            problems.append(f"regel {line}: {formula}")
             continue
         status = values["status"].lower().replace(" ", "_")
         if not status:
@@ -118,6 +132,15 @@ def _verdicts(path: Path, rows: list[list]) -> tuple[list[Verdict], int]:
     return verdicts, skipped
 
 
+def _formula_problem(row: list, at: dict[str, int]) -> str | None:
+    """A formula in a review column: its value is not what the reviewer typed (and an
+    uncalculated one reads as empty), so the row is refused rather than guessed."""
+    for column, i in at.items():
+        if i < len(row) and isinstance(row[i], Formula):
+            return f"{column} bevat een formule ({row[i]}); typ de waarde zelf in"
+    return None
+
+
 def _problem(values: dict, status: str, seen: dict, line: int) -> str | None:
     if not values["signal_id"]:
         return "signal_id ontbreekt"
@@ -140,9 +163,9 @@ def _text(value) -> str:
 def apply_verdicts(
     con: duckdb.DuckDBPyConnection, verdicts: list[Verdict], source: str
 ) -> ImportResult:
-    """Write the verdicts into the history and this run's signals, in one transaction."""
+    """Write the verdicts into the history and this run's signals, in one transaction: a
+    failure leaves no trace (not even an empty main.review_log)."""
     require_history(con)
-    con.execute(LOG_DDL)
     frame = pl.DataFrame(
         [
             (v.signal_id, None if v.status == WITHDRAW else v.status, v.notitie, v.reviewer)
@@ -153,64 +176,70 @@ def apply_verdicts(
         orient="row",
     )
     con.register("_verdicts", frame.to_arrow())
-    try:
-        unknown = con.execute(
-            "select signal_id from _verdicts anti join main.signal_history using (signal_id) "
-            "order by signal_id"
-        ).fetchall()
-        if unknown:
-            ids = ", ".join(u[0] for u in unknown[:5])
-            raise InvoerFout(
-                f"{len(unknown)} signal_id('s) onbekend in het warehouse (bijv. {ids}); "
-                "er is niets geïmporteerd."
-            )
-        return _apply(con, source)
-    finally:
-        con.unregister("_verdicts")
-
-
-def _apply(con: duckdb.DuckDBPyConnection, source: str) -> ImportResult:
     con.execute("begin transaction")
     try:
-        con.execute(
-            """create or replace temp table _changes as
-               select v.* from _verdicts as v join main.signal_history as h using (signal_id)
-               where v.review_status is distinct from h.review_status
-                  or (v.review_status is not null
-                      and (v.review_notitie is distinct from h.review_notitie
-                           or v.reviewer is distinct from h.reviewer))"""
-        )
-        con.execute(
-            "insert into main.review_log select signal_id, review_status, review_notitie, "
-            "reviewer, current_timestamp, ? from _changes",
-            [source],
-        )
-        con.execute(
-            """update main.signal_history as h set
-                   review_status = c.review_status, review_notitie = c.review_notitie,
-                   reviewer = c.reviewer, review_op = current_timestamp,
-                   status = case when c.review_status is not null then c.review_status
-                                 when h.opgelost_op is not null then 'opgelost'
-                                 when h.first_seen = h.last_seen then 'nieuw'
-                                 else 'open' end
-               from _changes as c where h.signal_id = c.signal_id"""
-        )
-        con.execute(
-            """update main.signals as s set status = h.status from main.signal_history as h
-               where s.signal_id = h.signal_id
-                 and h.signal_id in (select signal_id from _changes)"""
-        )
-        counts = dict(
-            con.execute(
-                "select coalesce(review_status, 'open'), count(*) from _changes group by 1"
-            ).fetchall()
-        )
-        total = scalar(con, "select count(*) from _verdicts")
-        con.execute("drop table _changes")
+        _refuse_unknown(con)
+        result = _apply(con, source)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    finally:
+        con.unregister("_verdicts")
+    return result
+
+
+def _refuse_unknown(con: duckdb.DuckDBPyConnection) -> None:
+    unknown = con.execute(
+        "select signal_id from _verdicts anti join main.signal_history using (signal_id) "
+        "order by signal_id"
+    ).fetchall()
+    if unknown:
+        ids = ", ".join(u[0] for u in unknown[:5])
+        raise InvoerFout(
+            f"{len(unknown)} signal_id('s) onbekend in het warehouse (bijv. {ids}); "
+            "er is niets geïmporteerd."
+        )
+
+
+def _apply(con: duckdb.DuckDBPyConnection, source: str) -> ImportResult:
+    """The changes, inside the caller's transaction."""
+    con.execute(LOG_DDL)
+    con.execute(
+        """create or replace temp table _changes as
+           select v.* from _verdicts as v join main.signal_history as h using (signal_id)
+           where v.review_status is distinct from h.review_status
+              or (v.review_status is not null
+                  and (v.review_notitie is distinct from h.review_notitie
+                       or v.reviewer is distinct from h.reviewer))"""
+    )
+    con.execute(
+        "insert into main.review_log select signal_id, review_status, review_notitie, "
+        "reviewer, current_timestamp, ? from _changes",
+        [source],
+    )
+    con.execute(
+        """update main.signal_history as h set
+               review_status = c.review_status, review_notitie = c.review_notitie,
+               reviewer = c.reviewer, review_op = current_timestamp,
+               status = case when c.review_status is not null then c.review_status
+                             when h.opgelost_op is not null then 'opgelost'
+                             when h.first_seen = h.last_seen then 'nieuw'
+                             else 'open' end
+           from _changes as c where h.signal_id = c.signal_id"""
+    )
+    con.execute(
+        """update main.signals as s set status = h.status from main.signal_history as h
+           where s.signal_id = h.signal_id
+             and h.signal_id in (select signal_id from _changes)"""
+    )
+    counts = dict(
+        con.execute(
+            "select coalesce(review_status, 'open'), count(*) from _changes group by 1"
+        ).fetchall()
+    )
+    total = scalar(con, "select count(*) from _verdicts")
+    con.execute("drop table _changes")
     return ImportResult(counts, total - sum(counts.values()))
 
 

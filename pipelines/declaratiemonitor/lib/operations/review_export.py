@@ -9,13 +9,13 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from declaratiemonitor.lib.cell_safety import looks_like_formula, neutralise
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations.review import REVIEW_COLUMNS, WITHDRAW, require_history
 from declaratiemonitor.lib.publish import atomic_path
 from declaratiemonitor.lib.signals import REVIEW_VERDICTS
 
 OPEN_STATUSES = ("nieuw", "open", "in_behandeling")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_SQL = """
 select s.signal_id, s.rule_id as regel, s.severity as ernst, s.gemeente_code as gemeente,
     s.aanbieder_agb as aanbieder, s.toewijzing_nummer as toewijzing, s.client_key,
@@ -50,7 +50,8 @@ def write_export(frame: pl.DataFrame, path: Path) -> None:
 
 
 def _write_csv(frame: pl.DataFrame, path: Path) -> None:
-    """Semicolons and a BOM: opens as columns in Dutch Excel; amounts with a decimal comma."""
+    """Semicolons and a BOM: opens as columns in Dutch Excel; amounts with a decimal comma;
+    formula-looking text neutralised (lib/cell_safety)."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, delimiter=";")
         writer.writerow(frame.columns)
@@ -63,6 +64,8 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 
@@ -105,7 +108,7 @@ def _write_cell(sheet, r: int, c: int, value, fmt: dict) -> None:
         sheet.write_number(r, c, value, fmt["euro"])
     elif hasattr(value, "isoformat"):
         sheet.write_datetime(r, c, datetime.combine(value, datetime.min.time()), fmt["date"])
-    elif str(value).startswith(FORMULA_START):
+    elif looks_like_formula(str(value)):
         sheet.write_string(r, c, str(value), fmt["quoted"])
     else:
         sheet.write_string(r, c, str(value))

@@ -1,8 +1,8 @@
 """Excel export of a steekproef (xlsxwriter); reading it back is in excel_read.py.
 
-Every text is written as a string (never a formula); text starting with =, +, -, @, a tab, a
-carriage return or a NUL (OWASP and ASVS 5.0 V1.2.10) also gets Excel's quote prefix, so it
-stays text when the cell is edited.
+Every text is written as a string (never a formula); text that looks like a formula
+(lib/cell_safety: =, +, -, @, tab, CR, ...) also gets Excel's quote prefix, so it stays text when
+the cell is edited.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from declaratiemonitor.lib.cell_safety import FORMULA_START, looks_like_formula  # noqa: F401 - FORMULA_START re-exported
 from declaratiemonitor.lib.steekproef.sample import Steekproef
 
 if TYPE_CHECKING:  # imported where used: a pipeline run imports this package but no Excel code
@@ -24,7 +25,6 @@ SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, ROUNDS_SHEET, HELP_SHEET = (
     "Ronden",
     "Toelichting",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 EURO = "[$€-413] #,##0.00;[$€-413] -#,##0.00"
 FINDING_CHOICES = ["juist", "onjuist", "onzeker"]
 
@@ -153,7 +153,7 @@ def write_text(sheet, row: int, col: int, value: object, fmt: _Formats, inp: boo
         sheet.write_blank(row, col, None, fmt.input_text if inp else None)
         return
     text = str(value)
-    quoted = text.startswith(FORMULA_START)
+    quoted = looks_like_formula(text)
     style = (
         (fmt.input_quoted if quoted else fmt.input_text)
         if inp
