@@ -51,19 +51,19 @@ select toewijzing_nummer, contact_id, gepland_begin, soort, kanaal, resultaat, a
 from ({sql}) order by gepland_begin, contact_id
 """
 CHOSEN_STREAKS = """
-select * exclude (bsn) from dash_reeksen
+select * exclude (client_key) from dash_reeksen
 where toewijzing_nummer in (select toewijzing_nummer from dash_keuze)
 """
 # every provider with contacts; the norm is the gemeente's (via the allocation), else 15 minutes;
 # only the allocations of no-shows are looked up (only their count uses the norm)
 PER_PROVIDER = """
 with allocation as (
-    select toewijzing_nummer, bsn, min(gemeente_code) as gemeente_code
+    select toewijzing_nummer, client_key, min(gemeente_code) as gemeente_code
     from models.toewijzingen
     where toewijzing_nummer in (
         select distinct toewijzing_nummer from staging.contactmomenten where soort = 'no_show'
     )
-    group by toewijzing_nummer, bsn
+    group by toewijzing_nummer, client_key
 ),
 counted as (
     select c.aanbieder_agb,
@@ -73,7 +73,8 @@ counted as (
             > coalesce(p.noshow_max_minuten, 15)) as "no-show met te veel minuten",
         count(*) filter (where c.soort = 'contactpoging') as contactpoging
     from staging.contactmomenten as c
-    left join allocation as a on c.toewijzing_nummer = a.toewijzing_nummer and c.bsn = a.bsn
+    left join allocation as a on c.toewijzing_nummer = a.toewijzing_nummer
+        and c.client_key = a.client_key
     left join staging.regelparameters as p on a.gemeente_code = p.gemeente_code
     where c.soort in ('no_show', 'contactpoging')
     group by c.aanbieder_agb
@@ -98,7 +99,7 @@ shown as (
     from ordered order by volgorde, opschalen_op nulls last, pogingen desc,
         toewijzing_nummer, gemeente_code, reeks limit {TABLE_ROWS}
 )
-select * exclude (bsn), client_key(bsn) as client_key from shown
+select * from shown
 order by volgorde, opschalen_op nulls last, pogingen desc, toewijzing_nummer, gemeente_code, reeks
 """
 CLAIMS = """

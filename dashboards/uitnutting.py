@@ -26,7 +26,7 @@ with signalled as (
         string_agg(distinct rule_id, ', ') as regels
     from main.signals where rule_id like 'uitnutting.%' group by all
 )
-select u.* exclude (bsn), s.impact_cents, s.regels
+select u.* exclude (client_key), s.impact_cents, s.regels
 from dash_uitnutting as u
 left join signalled as s using (gemeente_code, toewijzing_nummer)
 where u.gedeclareerd > 0
@@ -44,7 +44,7 @@ with shown as (
     select *, (select count(*) from dash_uitnutting) as totaal from dash_uitnutting
     order by abs(u_f - 1) desc nulls last, gemeente_code, toewijzing_nummer limit {ROWS}
 )
-select * exclude (bsn), client_key(bsn) as client_key from shown
+select * from shown
 order by abs(u_f - 1) desc nulls last, gemeente_code, toewijzing_nummer
 """
 CUMULATIVE = """

@@ -249,7 +249,7 @@ EVIDENCE = {
     "attempts": "select list(contact_id order by contact_id) from staging.contactmomenten "
     "where toewijzing_nummer = $nr and resultaat <> 'inhoudelijk'",
     "absence": "select list(afwezigheid_id order by afwezigheid_id) from staging.afwezigheden "
-    "where bsn = (select bsn from models.toewijzingen where toewijzing_nummer = $nr)",
+    "where client_key = (select client_key from models.toewijzingen where toewijzing_nummer = $nr)",
 }
 
 
@@ -260,7 +260,7 @@ def add_hand_signals(con) -> None:
             f"""insert into main.signals by name
             select md5($rule || $nr) as signal_id, $rule as rule_id, '1' as rule_version,
                 $severity as severity, gemeente_code, aanbieder_agb, toewijzing_nummer,
-                client_key(bsn) as client_key, ingangsdatum as period_start,
+                client_key, ingangsdatum as period_start,
                 geldig_tot as period_end, 10.0 as measured, 8.0 as threshold, 'uren' as unit,
                 $impact as impact_cents, ({EVIDENCE[evidence]}) as evidence,
                 'Voorbeeldsignaal ' || $rule || ' bij toewijzing ' || $nr || ' ('

@@ -110,14 +110,14 @@ def test_usage_chart_notes_left_out_points() -> None:
 STREAKS_BY_CONTACT = """
 with c as ({sql}),
 streaks as (
-    select toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks,
+    select toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks,
         any_value(min_pogingen) as min_pogingen, any_value(min_dagen) as min_dagen,
         count(*) filter (where is_poging) as pogingen,
         min(datum) filter (where is_poging) as begin_reeks,
         max(datum) filter (where is_poging) as laatste_poging,
         min(datum) filter (where poging_nr = min_pogingen) as nde_poging,
         min(datum) filter (where is_inhoudelijk) as contact_op
-    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, bsn, reeks
+    from c group by toewijzing_nummer, gemeente_code, aanbieder_agb, client_key, reeks
     having count(*) filter (where is_poging) > 0
 ),
 due as (
@@ -126,7 +126,7 @@ due as (
     from streaks
 )
 select *,
-    row_number() over (partition by toewijzing_nummer, gemeente_code, bsn order by reeks)
+    row_number() over (partition by toewijzing_nummer, gemeente_code, client_key order by reeks)
         as reeks_nr,
     case
         when opschalen_op <= getvariable('peildatum')
@@ -143,14 +143,14 @@ def _contacts_con() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("create schema staging; create schema models")
     con.execute(
-        "create table staging.contactmomenten (toewijzing_nummer varchar, bsn varchar, "
+        "create table staging.contactmomenten (toewijzing_nummer varchar, client_key varchar, "
         "aanbieder_agb varchar, contact_id varchar, gepland_begin timestamp, soort varchar, "
         "kanaal varchar, resultaat varchar, afgezegd_op timestamp, minuten_gedeclareerd integer)"
     )
     con.execute(
         "create table models.toewijzingen as select * from (values "
         "('T1', '1', 'G1'), ('T2', '2', 'G1'), ('T3', '3', 'G2'), ('T4', '4', 'G2')) "
-        "as t(toewijzing_nummer, bsn, gemeente_code)"
+        "as t(toewijzing_nummer, client_key, gemeente_code)"
     )
     con.execute(
         "create table staging.regelparameters as select * from (values "

@@ -171,7 +171,7 @@ def test_new_month_stages_only_that_month(nights: dict) -> None:
 def test_incremental_staging_equals_a_full_load(nights: dict, tmp_path: Path) -> None:
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(nights["warehouse"], copy)
-    cols = ", ".join([*TABLES["declaraties"].column_names, "_bron", "_regel", "_volgnr"])
+    cols = ", ".join([*TABLES["declaraties"].staged_column_names, "_bron", "_regel", "_volgnr"])
     with connect(copy) as con:
         incremental = con.execute(f"select {cols} from staging.declaraties order by _volgnr")
         incremental = incremental.fetchall()
@@ -329,7 +329,7 @@ def test_first_load_stages_the_landing_rows_directly(nights: dict, tmp_path: Pat
     order, and the same rows and quarantine as the plain full load; the months are logged."""
     copy = tmp_path / "w.duckdb"
     shutil.copyfile(nights["after_first"], copy)
-    cols = ", ".join([*TABLES["declaraties"].column_names, "_bron", "_regel", "_volgnr"])
+    cols = ", ".join([*TABLES["declaraties"].staged_column_names, "_bron", "_regel", "_volgnr"])
     with connect(copy) as con:
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
         assert not [n for n in names if n.endswith("__delta")]

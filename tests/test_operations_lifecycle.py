@@ -21,7 +21,7 @@ def night(con: duckdb.DuckDBPyConnection, peildatum: date, findings: list[str]) 
     con.execute(
         """create or replace table rules.test__regel (
             rule_id varchar, rule_version varchar, severity varchar, gemeente_code varchar,
-            aanbieder_agb varchar, toewijzing_nummer varchar, bsn varchar, period_start date,
+            aanbieder_agb varchar, toewijzing_nummer varchar, client_key varchar, period_start date,
             period_end date, measured double, threshold double, unit varchar,
             impact_cents bigint, evidence varchar[], message varchar)"""
     )

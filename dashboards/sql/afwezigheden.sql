@@ -8,7 +8,7 @@
 --   euro = days x the claimed tariff. An open absence runs until peildatum; status and days
 --   away are measured at peildatum (a planned einddatum after it is shown, not counted).
 with bw as (
-    select gemeente_code, toewijzing_nummer, aanbieder_agb, bsn, ingangsdatum, geldig_tot
+    select gemeente_code, toewijzing_nummer, aanbieder_agb, client_key, ingangsdatum, geldig_tot
     from models.toewijzingen
     where soort = 'bw' and in_scope
 ),
@@ -24,7 +24,7 @@ params as (
 absences as (
     select
         a.afwezigheid_id,
-        a.bsn,
+        a.client_key,
         a.reden,
         a.begindatum,
         a.einddatum,
@@ -41,7 +41,7 @@ absences as (
     from staging.afwezigheden as a
     inner join bw as b
         on
-            a.bsn = b.bsn
+            a.client_key = b.client_key
             and a.begindatum <= b.geldig_tot
             and coalesce(a.einddatum, getvariable('peildatum')) >= b.ingangsdatum
     left join params as p on b.gemeente_code = p.gemeente_code
@@ -59,7 +59,7 @@ overlap_days as (
     from absences as ab
     inner join models.declaraties_netto as d
         on
-            ab.bsn = d.bsn
+            ab.client_key = d.client_key
             and ab.gemeente_code = d.gemeente_code
             and ab.toewijzing_nummer = d.toewijzing_nummer
             and d.begindatum <= ab.eind
@@ -80,7 +80,7 @@ claimed as (
 
 select
     ab.afwezigheid_id,
-    client_key(ab.bsn) as client_key,
+    ab.client_key,
     ab.gemeente_code,
     ab.toewijzing_nummer,
     ab.aanbieder_agb,

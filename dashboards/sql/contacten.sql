@@ -6,7 +6,7 @@
 --   contact: the attempts between two inhoudelijk contacts share one reeks, and the inhoudelijk
 --   contact that ends a reeks carries its number. One row per contact of the toewijzingen in
 --   dash_keuze (the few the page shows; the numbering needs all their contacts, so the filter is
---   on the toewijzing, not on the contact). No page selects bsn.
+--   on the toewijzing, not on the contact).
 with contacts as (
     select
         c.*,
@@ -21,11 +21,11 @@ with contacts as (
 allocation as (
     select
         toewijzing_nummer,
-        bsn,
+        client_key,
         min(gemeente_code) as gemeente_code
     from models.toewijzingen
     where toewijzing_nummer in (select k.toewijzing_nummer from dash_keuze as k)
-    group by toewijzing_nummer, bsn
+    group by toewijzing_nummer, client_key
 ),
 
 params as (
@@ -41,7 +41,7 @@ numbered as (
     select
         c.*,
         sum(cast(c.is_inhoudelijk as integer)) over (
-            partition by c.toewijzing_nummer, c.bsn order by c.gepland_begin, c.contact_id
+            partition by c.toewijzing_nummer, c.client_key order by c.gepland_begin, c.contact_id
             rows between unbounded preceding and current row
         ) - cast(c.is_inhoudelijk as integer) as reeks
     from contacts as c
@@ -51,7 +51,7 @@ select
     n.toewijzing_nummer,
     a.gemeente_code,
     n.aanbieder_agb,
-    n.bsn,
+    n.client_key,
     n.contact_id,
     n.gepland_begin,
     n.datum,
@@ -67,9 +67,9 @@ select
     coalesce(p.min_dagen, 56) as min_dagen,
     coalesce(p.noshow_max_minuten, 15) as noshow_max_minuten,
     if(n.is_poging, row_number() over (
-        partition by n.toewijzing_nummer, n.bsn, n.reeks, n.is_poging
+        partition by n.toewijzing_nummer, n.client_key, n.reeks, n.is_poging
         order by n.gepland_begin, n.contact_id
     ), null) as poging_nr
 from numbered as n
-left join allocation as a on n.toewijzing_nummer = a.toewijzing_nummer and n.bsn = a.bsn
+left join allocation as a on n.toewijzing_nummer = a.toewijzing_nummer and n.client_key = a.client_key
 left join params as p on a.gemeente_code = p.gemeente_code

@@ -2,17 +2,16 @@
 -- title: Reeksen contactpogingen zonder inhoudelijk contact (no-show en opschaling)
 -- reads: staging.contactmomenten, models.toewijzingen, staging.regelparameters
 -- reading: RULES.md §3, the same reading as dashboards/sql/contacten.sql grouped per reeks: one
---   row per toewijzing_nummer, gemeente_code, aanbieder_agb, bsn and reeks with at least one
+--   row per toewijzing_nummer, gemeente_code, aanbieder_agb, client_key and reeks with at least one
 --   attempt. Only attempts and inhoudelijk contacts are numbered (other contacts change no
 --   reeks), with their key columns only. The inhoudelijk contact that ends a reeks carries its
 --   number and comes right after an attempt: contact_op is its date. poging_nr counts the
 --   attempts of a reeks in order; opschalen_op = max(date of attempt min_pogingen, first attempt
 --   + min_dagen days), null with fewer attempts. reeks_nr numbers the reeksen of a toewijzing.
---   bsn only to group on and to select client_key(bsn) of the rows a page shows.
 with contacts as (
     select
         toewijzing_nummer,
-        bsn,
+        client_key,
         aanbieder_agb,
         contact_id,
         gepland_begin,
@@ -30,7 +29,7 @@ numbered as (
         lag(is_inhoudelijk, 1, true) over w as na_inhoudelijk
     from contacts
     window w as (
-        partition by toewijzing_nummer, bsn order by gepland_begin, contact_id
+        partition by toewijzing_nummer, client_key order by gepland_begin, contact_id
         rows between unbounded preceding and current row
     )
 ),
@@ -39,7 +38,7 @@ attempts_and_ends as (
     select
         *,
         if(is_inhoudelijk, null, row_number() over (
-            partition by toewijzing_nummer, bsn, reeks, is_inhoudelijk
+            partition by toewijzing_nummer, client_key, reeks, is_inhoudelijk
             order by gepland_begin, contact_id
         )) as poging_nr
     from numbered
@@ -49,12 +48,12 @@ attempts_and_ends as (
 allocation as (
     select
         toewijzing_nummer,
-        bsn,
+        client_key,
         min(gemeente_code) as gemeente_code
     from models.toewijzingen
     -- only allocations with contacts (the left join below needs no others)
     where toewijzing_nummer in (select distinct toewijzing_nummer from staging.contactmomenten)
-    group by toewijzing_nummer, bsn
+    group by toewijzing_nummer, client_key
 ),
 
 params as (
@@ -70,7 +69,7 @@ streaks as (
         c.toewijzing_nummer,
         a.gemeente_code,
         c.aanbieder_agb,
-        c.bsn,
+        c.client_key,
         c.reeks,
         any_value(coalesce(p.min_pogingen, 8)) as min_pogingen,
         any_value(coalesce(p.min_dagen, 56)) as min_dagen,
@@ -82,9 +81,9 @@ streaks as (
         ) as nde_poging,
         min(cast(c.gepland_begin as date)) filter (where c.is_inhoudelijk) as contact_op
     from attempts_and_ends as c
-    left join allocation as a on c.toewijzing_nummer = a.toewijzing_nummer and c.bsn = a.bsn
+    left join allocation as a on c.toewijzing_nummer = a.toewijzing_nummer and c.client_key = a.client_key
     left join params as p on a.gemeente_code = p.gemeente_code
-    group by c.toewijzing_nummer, a.gemeente_code, c.aanbieder_agb, c.bsn, c.reeks
+    group by c.toewijzing_nummer, a.gemeente_code, c.aanbieder_agb, c.client_key, c.reeks
     having count(*) filter (where not c.is_inhoudelijk) > 0
 ),
 
@@ -99,7 +98,7 @@ due as (
 
 select
     *,
-    row_number() over (partition by toewijzing_nummer, gemeente_code, bsn order by reeks)
+    row_number() over (partition by toewijzing_nummer, gemeente_code, client_key order by reeks)
         as reeks_nr,
     case
         when

@@ -7,9 +7,7 @@
 --   onderbenutting_drempel (onder only once f >= 0.5, as the rule). prognose_uitgeput =
 --   ingangsdatum + allocated / (claimed per elapsed day), as in the uitnutting.prognose message;
 --   null when that day falls after the validity (or nothing was claimed).
---   One row per allocation in scope (a million at scale), so the pseudonym is not computed here:
---   the column bsn is only for the pages to select client_key(bsn) of the few rows they show;
---   no page selects bsn itself.
+--   One row per allocation in scope (a million at scale).
 with allocations as (
     select * from models.toewijzingen where in_scope
 ),
@@ -38,7 +36,7 @@ usage as (
         a.gemeente_code,
         a.toewijzing_nummer,
         a.aanbieder_agb,
-        a.bsn,
+        a.client_key,
         a.soort,
         coalesce(a.product_code, a.product_categorie) as product,
         a.eenheid,

@@ -33,7 +33,7 @@ per_client as (
         correct_van,
         correct_tot,
         oordeel,
-        bsn,
+        client_key,
         sum(geleverd_volume) as ritten,
         sum(ingediend_bedrag_cents) as bedrag_cents,
         sum(greatest(claimed_tarief - correct_tarief, 0) * geleverd_volume)
@@ -61,6 +61,6 @@ select
     cast(sum(ritten) as bigint) as ritten,
     cast(sum(bedrag_cents) as bigint) as bedrag_cents,
     cast(coalesce(sum(meerkosten_cents), 0) as bigint) as meerkosten_cents,
-    count(distinct bsn) as clienten
+    count(distinct client_key) as clienten
 from per_client
 group by all

@@ -1,11 +1,11 @@
 -- model: afwezigheid_dagen
 -- title: Gedeclareerde dagen binnen een afwezigheid van de cliënt, met de kenmerken van die afwezigheid
 -- reads: models.declaraties_netto, models.afwezigheid_beoordeling
--- reading: net claim lines (any soort) match absences on bsn. A period line is taken to claim every
---   day of its period (begindatum up to and including einddatum); an absence without einddatum has
---   not ended. One row per claim line, claimed day and absence that contains that day (a day inside
---   several absences has one row per absence). Only lines that overlap an absence are expanded.
---   tarief_cents = the contract tariff, the claim's own tariff when the product has none;
+-- reading: net claim lines (any soort) match absences on client_key. A period line is taken to
+--   claim every day of its period (begindatum up to and including einddatum); an absence without
+--   einddatum has not ended. One row per claim line, claimed day and absence that contains that day
+--   (a day inside several absences has one row per absence). Only lines that overlap an absence are
+--   expanded. tarief_cents = the contract tariff, the claim's own tariff when the product has none;
 --   claim_dagen = the days of the line's period. The absence's columns: afwezigheid_id, reden,
 --   afwezig_vanaf / afwezig_tot (its begindatum / einddatum), declarabel, reden_niet_declarabel,
 --   opname (see models.afwezigheid_beoordeling).
@@ -18,7 +18,7 @@ overlapping_lines as (
     from models.declaraties_netto as c
     semi join absences as a
         on
-            c.bsn = a.bsn
+            c.client_key = a.client_key
             and c.einddatum >= a.begindatum
             and (a.einddatum is null or c.begindatum <= a.einddatum)
 ),
@@ -28,7 +28,7 @@ claim_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         referentie_nummer,
         maand,
         soort,
@@ -52,6 +52,6 @@ select
 from claim_days as d
 inner join absences as a
     on
-        d.bsn = a.bsn
+        d.client_key = a.client_key
         and d.dag >= a.begindatum
         and (a.einddatum is null or d.dag <= a.einddatum)

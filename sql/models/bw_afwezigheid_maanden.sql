@@ -30,7 +30,7 @@ not_claimable_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         referentie_nummer,
         maand,
         dag,
@@ -46,7 +46,7 @@ not_claimable_days as (
         cast(null as date) as grens
     from bw_days
     where not declarabel
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, referentie_nummer, maand, dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, referentie_nummer, maand, dag
 ),
 
 over_limit as (
@@ -75,7 +75,7 @@ over_limit_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         referentie_nummer,
         maand,
         dag,
@@ -90,7 +90,7 @@ over_limit_days as (
         min(afwezig_vanaf) as afwezig_vanaf,
         min(grens) as grens
     from over_limit
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, referentie_nummer, maand, dag
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, referentie_nummer, maand, dag
 ),
 
 flagged_days as (
@@ -105,7 +105,7 @@ per_line as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         maand,
         referentie_nummer,
         least(count(*), any_value(geleverd_volume)) as dagen,
@@ -120,7 +120,7 @@ per_line as (
         min(afwezig_vanaf) as afwezig_vanaf,
         min(grens) as grens
     from flagged_days
-    group by bevinding, gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, maand, referentie_nummer
+    group by bevinding, gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, maand, referentie_nummer
 )
 
 select
@@ -128,7 +128,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     maand,
     min(eerste_dag) as period_start,
     max(laatste_dag) as period_end,
@@ -144,4 +144,4 @@ select
     min(grens) as grens
 from per_line
 where dagen > 0
-group by bevinding, gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, maand
+group by bevinding, gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, maand

@@ -71,7 +71,7 @@ select
     w.toewijzing_nummer,
     w.gemeente_code,
     w.aanbieder_agb,
-    w.bsn,
+    w.client_key,
     w.product_categorie,
     w.product_code,
     w.begindatum,

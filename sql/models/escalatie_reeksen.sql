@@ -4,14 +4,14 @@
 -- reading: RULES.md §3. Attempt = soort contactpoging/no_show with resultaat geen_contact/vluchtig;
 --   every `inhoudelijk` contact (any soort) ends a streak; other contacts are ignored; attempts
 --   before the first inhoudelijk contact form a streak too. Contacts match allocations on
---   toewijzing_nummer + bsn; only contacts on or before peildatum count. Contacts at the same
---   moment: the inhoudelijk one counts first (the attempt opens the next streak). One row per
+--   toewijzing_nummer + client_key; only contacts on or before peildatum count. Contacts at the
+--   same moment: the inhoudelijk one counts first (the attempt opens the next streak). One row per
 --   streak (with at least one attempt): t0 = date of the streak's first attempt; pogingen =
 --   attempts up to peildatum; volgend_contact = date of the inhoudelijk contact that ended the
 --   streak (null while it runs); d = max(date of attempt min_pogingen, t0 + min_dagen days) (at
---   least 8 attempts and at least 8 weeks; null with fewer attempts); opschalen_nodig when
---   d <= peildatum and volgend_contact, if any, is on or after d (a contact on d itself is not
---   strictly before d).
+--   least 8 attempts and at least 8 weeks; null with fewer attempts); opschalen_nodig when d <=
+--   peildatum and volgend_contact, if any, is on or after d (a contact on d itself is not strictly
+--   before d).
 with contacts as (
     select * from staging.contactmomenten
 ),
@@ -29,13 +29,13 @@ events as (
         t.gemeente_code,
         t.aanbieder_agb,
         t.toewijzing_nummer,
-        t.bsn,
+        t.client_key,
         t._volgnr as toewijzing_volgnr,  -- one number per allocation: a cheap window partition
         c.contact_id,
         c.gepland_begin,
         c.resultaat = 'inhoudelijk' as is_inhoudelijk
     from contacts as c
-    inner join allocations as t using (toewijzing_nummer, bsn)
+    inner join allocations as t using (toewijzing_nummer, client_key)
     where
         cast(c.gepland_begin as date) <= getvariable('peildatum')
         and (
@@ -83,7 +83,7 @@ streaks as (
         any_value(a.gemeente_code) as gemeente_code,
         any_value(a.aanbieder_agb) as aanbieder_agb,
         any_value(a.toewijzing_nummer) as toewijzing_nummer,
-        any_value(a.bsn) as bsn,
+        any_value(a.client_key) as client_key,
         a.toewijzing_volgnr,
         a.streak_nr,
         p.min_pogingen,

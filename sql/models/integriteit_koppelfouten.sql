@@ -49,7 +49,7 @@ findings as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as period_start,
         max(einddatum) as period_end,
         sum(ingediend_bedrag_cents) as bedrag_cents,
@@ -58,7 +58,7 @@ findings as (
         if(count(*) = 1, 'Declaratie ', 'Declaraties ')
         || string_agg(regel, ', ' order by referentie_nummer) as onderwerp
     from described
-    group by fout, gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+    group by fout, gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum
 )
 
 -- the allocation's product and unit, looked up for the findings only

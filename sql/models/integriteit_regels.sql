@@ -21,7 +21,7 @@ with judged as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         referentie_nummer,
         product_categorie,
         product_code,

@@ -1,17 +1,17 @@
 -- model: noshow_beoordeling
 -- title: Niet-declarabele no-showminuten per toewijzing, dag en reden
 -- reads: staging.contactmomenten, models.toewijzingen, staging.producten, staging.regelparameters
--- reading: RULES.md §2. Contacts of soort no_show match allocations on toewijzing_nummer + bsn; a
---   contact without allocation is not judged. A no-show counts once (the money is counted once),
---   in this order: cancelled more than afzeg_uren before gepland_begin (exactly 24 h is still
---   claimable; compared to the second) → reden 'tijdig_afgezegd'; else not a home visit ("dichte
---   deur" needs a planned home visit) → 'geen_huisbezoek'; else 'huisbezoek' (the visit itself
---   was claimable). Non-claimable minutes: all claimed minutes for tijdig_afgezegd and
+-- reading: RULES.md §2. Contacts of soort no_show match allocations on toewijzing_nummer +
+--   client_key; a contact without allocation is not judged. A no-show counts once (the money is
+--   counted once), in this order: cancelled more than afzeg_uren before gepland_begin (exactly 24 h
+--   is still claimable; compared to the second) → reden 'tijdig_afgezegd'; else not a home visit
+--   ("dichte deur" needs a planned home visit) → 'geen_huisbezoek'; else 'huisbezoek' (the visit
+--   itself was claimable). Non-claimable minutes: all claimed minutes for tijdig_afgezegd and
 --   geen_huisbezoek, the excess over noshow_max_minuten for huisbezoek; only no-shows with
---   non-claimable minutes (> 0) are kept. One row per toewijzing, contact date and reden
---   (no-shows of one day are summed, each huisbezoek may claim noshow_max_minuten). The tariff is
---   the producten row of the allocation's product valid on the contact date, per hour for time
---   products (eenheid 01/04); impact = non-claimable minutes × tariff / 60, half up; null when the
+--   non-claimable minutes (> 0) are kept. One row per toewijzing, contact date and reden (no-shows
+--   of one day are summed, each huisbezoek may claim noshow_max_minuten). The tariff is the
+--   producten row of the allocation's product valid on the contact date, per hour for time products
+--   (eenheid 01/04); impact = non-claimable minutes × tariff / 60, half up; null when the
 --   allocation has no time product (category-level or other unit).
 with contacts as (
     select * from staging.contactmomenten
@@ -34,7 +34,7 @@ no_shows as (
         t.gemeente_code,
         t.aanbieder_agb,
         t.toewijzing_nummer,
-        t.bsn,
+        t.client_key,
         t.product_code,
         c.contact_id,
         c.gepland_begin,
@@ -49,7 +49,7 @@ no_shows as (
             as tijdig_afgezegd,
         c.kanaal <> 'huisbezoek' as geen_huisbezoek
     from contacts as c
-    inner join allocations as t using (toewijzing_nummer, bsn)
+    inner join allocations as t using (toewijzing_nummer, client_key)
     inner join parameters as p using (gemeente_code)
     where c.soort = 'no_show'
 ),
@@ -86,7 +86,7 @@ per_day as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         product_code,
         contact_datum,
         reden,

@@ -11,7 +11,7 @@ with allocations as (
         toewijzing_nummer,
         gemeente_code,
         aanbieder_agb,
-        bsn,
+        client_key,
         product_categorie,
         product_code,
         ingangsdatum,

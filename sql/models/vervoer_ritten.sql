@@ -2,18 +2,19 @@
 -- title: Vervoersregels met reisafstand, effectieve afstand, gedeclareerde en juiste staffel
 -- reads: models.declaraties_netto, staging.reisafstanden, staging.vervoer_staffels,
 --   staging.regelparameters
--- reading: RULES.md §4. One row per net claim line of soort vervoer / vervoer_rolstoel (one unit
---   = one retourrit); rolstoel_product = soort vervoer_rolstoel. reisafstanden joins on the claim's
---   bsn + aanbieder_agb; of several rows for one bsn + aanbieder the last one delivered counts; no
---   row leaves afstand_bekend false and the distance columns null. Effective distance =
---   enkele_reis_km, or the nearest suitable location's km when enkele_reis_km > max_km_passend and
---   that km is known and smaller (via_alternatief; km_gemeten is the unrounded km chosen). With
---   vervoer_km_afronden (1771, card line 5380) both km are first rounded half up to whole km, so
---   9,5 km counts as 10 km. Claimed band (claimed_*) = the staffel row of the claimed product valid
---   on begindatum; correct band (correct_*) = the band (km_van inclusive, km_tot exclusive) that
---   contains the effective distance in the staffel of the claimed product's rolstoel flag, valid
---   on begindatum; null when there is none (no distance, beyond the last band, no staffel). A
---   staffel has one row per product and date and bands that do not overlap, so one row per line.
+-- reading: RULES.md §4. One row per net claim line of soort vervoer / vervoer_rolstoel (one unit =
+--   one retourrit); rolstoel_product = soort vervoer_rolstoel. reisafstanden joins on the claim's
+--   client_key + aanbieder_agb; of several rows for one client_key + aanbieder the last one
+--   delivered counts; no row leaves afstand_bekend false and the distance columns null. Effective
+--   distance = enkele_reis_km, or the nearest suitable location's km when enkele_reis_km >
+--   max_km_passend and that km is known and smaller (via_alternatief; km_gemeten is the unrounded
+--   km chosen). With vervoer_km_afronden (1771, card line 5380) both km are first rounded half up
+--   to whole km, so 9,5 km counts as 10 km. Claimed band (claimed_*) = the staffel row of the
+--   claimed product valid on begindatum; correct band (correct_*) = the band (km_van inclusive,
+--   km_tot exclusive) that contains the effective distance in the staffel of the claimed product's
+--   rolstoel flag, valid on begindatum; null when there is none (no distance, beyond the last band,
+--   no staffel). A staffel has one row per product and date and bands that do not overlap, so one
+--   row per line.
 with claim_lines as (
     select * from models.declaraties_netto
     where soort in ('vervoer', 'vervoer_rolstoel')
@@ -21,7 +22,7 @@ with claim_lines as (
 
 distances as (
     select * from staging.reisafstanden
-    qualify row_number() over (partition by bsn, aanbieder_agb order by _volgnr desc) = 1
+    qualify row_number() over (partition by client_key, aanbieder_agb order by _volgnr desc) = 1
 ),
 
 staffels as (
@@ -38,7 +39,7 @@ trips as (
         c.gemeente_code,
         c.aanbieder_agb,
         c.toewijzing_nummer,
-        c.bsn,
+        c.client_key,
         c.begindatum,
         c.einddatum,
         c.is_dag,
@@ -48,7 +49,7 @@ trips as (
         c.geleverd_volume,
         c.ingediend_bedrag_cents,
         c.soort = 'vervoer_rolstoel' as rolstoel_product,
-        d.bsn is not null as afstand_bekend,
+        d.client_key is not null as afstand_bekend,
         d.rolstoel as rolstoel_client,
         d.enkele_reis_km,
         d.km_dichtstbijzijnde_passende_locatie as km_passend,
@@ -61,7 +62,7 @@ trips as (
             d.km_dichtstbijzijnde_passende_locatie
         ) as km_alternatief
     from claim_lines as c
-    left join distances as d using (bsn, aanbieder_agb)
+    left join distances as d using (client_key, aanbieder_agb)
     inner join parameters as p using (gemeente_code)
 ),
 
@@ -85,7 +86,7 @@ select
     e.gemeente_code,
     e.aanbieder_agb,
     e.toewijzing_nummer,
-    e.bsn,
+    e.client_key,
     e.begindatum,
     e.einddatum,
     e.is_dag,

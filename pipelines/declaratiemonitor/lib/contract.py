@@ -30,6 +30,11 @@ class Column:
     pattern: str | None = None  # regular expression the raw text must match fully
     positive: bool = False  # numeric value must be > 0
 
+    @property
+    def staged_name(self) -> str:
+        """The column's name from staging on: the BSN is staged as its pseudonym."""
+        return PSEUDONYM if self.name == "bsn" else self.name
+
 
 @dataclass(frozen=True)
 class Table:
@@ -44,13 +49,22 @@ class Table:
 
     @property
     def column_names(self) -> list[str]:
+        """The columns as delivered (the landing layer)."""
         return [c.name for c in self.columns]
+
+    @property
+    def staged_column_names(self) -> list[str]:
+        """The columns of the staged table: `bsn` became `client_key`."""
+        return [c.staged_name for c in self.columns]
 
 
 def _c(name: str, type_: str = "varchar", **kw) -> Column:
     return Column(name, type_, **kw)
 
 
+# Only the landing layer holds the BSN; staging validates it and stores the keyed pseudonym
+# `client_key` (HMAC-SHA256, macro client_key(bsn) in sql/macros.sql) in its place.
+PSEUDONYM = "client_key"
 BSN = _c("bsn", pattern="[0-9]{9}")
 GEMEENTE = _c("gemeente_code", pattern="[0-9]{4}")
 AGB = _c("aanbieder_agb", pattern="[0-9]{8}")

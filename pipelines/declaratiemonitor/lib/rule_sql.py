@@ -14,7 +14,7 @@ RULE_COLUMNS = {
     "gemeente_code": "VARCHAR",
     "aanbieder_agb": "VARCHAR",
     "toewijzing_nummer": "VARCHAR",
-    "bsn": "VARCHAR",
+    "client_key": "VARCHAR",  # the BSN's keyed pseudonym (staging replaced the BSN)
     "period_start": "DATE",
     "period_end": "DATE",
     "measured": "DOUBLE",

@@ -21,15 +21,7 @@ REVIEW_VERDICTS = ("in_behandeling", "terecht", "onterecht")
 HISTORY_COLUMNS = {
     "signal_id": "VARCHAR PRIMARY KEY",
     **RULE_HEAD,
-    "gemeente_code": "VARCHAR",
-    "aanbieder_agb": "VARCHAR",
-    "toewijzing_nummer": "VARCHAR",
-    "client_key": "VARCHAR",
-    **{
-        c: t
-        for c, t in RULE_COLUMNS.items()
-        if c not in ("gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn")
-    },
+    **RULE_COLUMNS,
     "peildatum": "DATE",  # of the last run that found the signal
     "first_seen": "DATE",
     "last_seen": "DATE",

@@ -1,7 +1,9 @@
 """Landing (all text) -> staged, typed tables plus quarantine rows with a Dutch reason.
 
 The typed SELECT is generated from the contract declaration in lib/contract.py: one place
-describes a column, its type, whether it is required and which codes it allows.
+describes a column, its type, whether it is required and which codes it allows. The BSN is
+checked here (nine digits, 11-proof) and staged as its keyed pseudonym `client_key`: from
+staging on no table holds a BSN (landing is the one layer that does).
 """
 
 import re
@@ -88,7 +90,8 @@ def _full_match(name: str, pattern: str) -> str:
 
 
 def checked_select(table: Table, source: str) -> str:
-    """SQL returning the typed columns, `_bron`, `_regel`, `_volgnr` and `_reden` (null = ok)."""
+    """SQL returning the typed columns (the BSN as its client_key), `_bron`, `_regel`, `_volgnr`
+    and `_reden` (null = ok)."""
     cleaned = ", ".join(f"nullif(trim({c.name}), '') as {c.name}" for c in table.columns)
     typed = ", ".join(f"{_typed_expr(c)} as {c.name}__t" for c in table.columns)
     if "bsn" in table.column_names:
@@ -101,7 +104,7 @@ def checked_select(table: Table, source: str) -> str:
         f"case when coalesce({cond}, false) then {_quote(why)} end"
         for cond, why in _typed_checks(table)
     ]
-    out_cols = ", ".join(f"{c.name}__t as {c.name}" for c in table.columns)
+    out_cols = ", ".join(_staged_expr(c) for c in table.columns)
     return f"""
         with src as (select _bron, _regel, _volgnr, {cleaned} from {source}),
         typed as (select *, {typed} from src)
@@ -109,6 +112,14 @@ def checked_select(table: Table, source: str) -> str:
             nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '') as _reden
         from typed
     """
+
+
+def _staged_expr(col: Column) -> str:
+    """The staged column. The BSN becomes its client_key, hashed per row: once per distinct
+    BSN would need a join, after which DuckDB no longer keeps the file order (docs/design.md)."""
+    if col.name == "bsn":
+        return f"client_key(bsn__t) as {col.staged_name}"
+    return f"{col.name}__t as {col.name}"
 
 
 def _typed_checks(table: Table) -> list[tuple[str, str]]:
@@ -133,7 +144,7 @@ def stage_table(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[int, int]
     the reasons are computed a second time only for rejected rows. Returns counts."""
     t = table.name
     checked = checked_select(table, f"landing.{t}")
-    cols = ", ".join(table.column_names)
+    cols = ", ".join(table.staged_column_names)
     with _in_lists_as_expressions(con):
         con.execute(
             f"create or replace table staging.{t} as "

@@ -18,7 +18,7 @@ with absent_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         referentie_nummer,
         maand,
         ingediend_bedrag_cents,
@@ -36,7 +36,7 @@ flagged_lines as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         maand,
         referentie_nummer,
         any_value(ingediend_bedrag_cents) as bedrag_cents,
@@ -55,7 +55,7 @@ per_month as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         min(eerste_dag) as period_start,
         max(laatste_dag) as period_end,
         sum(dagen) as dagen,
@@ -65,14 +65,14 @@ per_month as (
         list_sort(list_distinct(flatten(list(afwezigheid_ids)))) as afwezigheid_ids,
         list_sort(list_distinct(flatten(list(redenen)))) as redenen
     from flagged_lines
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, maand
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, maand
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(dagen as double) as measured,

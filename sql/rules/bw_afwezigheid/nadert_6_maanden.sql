@@ -4,13 +4,13 @@
 -- severity: laag
 -- version: 1
 -- reads: models.afwezigheid_beoordeling, models.toewijzingen, staging.regelparameters
--- reading: only declarabel absences (models.afwezigheid_beoordeling: reden ggz_opname or
---   detentie, terugkeer_beoogd true, andere_financiering not true): the others are never
---   claimable, so there is no limit to warn about. Signal when einddatum is null or >= peildatum and
+-- reading: only declarabel absences (models.afwezigheid_beoordeling: reden ggz_opname or detentie,
+--   terugkeer_beoogd true, andere_financiering not true): the others are never claimable, so there
+--   is no limit to warn about. Signal when einddatum is null or >= peildatum and
 --   add_months(begindatum, nadert_maanden) <= peildatum < add_months(begindatum, max_maanden).
---   Named allocation: every BW allocation of the client (match on bsn; soort bw, or category 15 at
---   category level) that is in scope and still valid on peildatum (einddatum null or >= peildatum);
---   the parameters are those of the allocation's gemeente. period_start = the absence's
+--   Named allocation: every BW allocation of the client (match on client_key; soort bw, or category
+--   15 at category level) that is in scope and still valid on peildatum (einddatum null or >=
+--   peildatum); the parameters are those of the allocation's gemeente. period_start = the absence's
 --   begindatum, period_end = the last claimable day (limit - 1). measured = days away up to and
 --   including peildatum, threshold = days until the limit; not financial (impact 0).
 with absences as (
@@ -37,7 +37,7 @@ nearing as (
         t.gemeente_code,
         t.aanbieder_agb,
         t.toewijzing_nummer,
-        t.bsn,
+        t.client_key,
         a.afwezigheid_id,
         a.reden,
         a.begindatum,
@@ -46,7 +46,7 @@ nearing as (
         datediff('day', a.begindatum, getvariable('peildatum')) + 1 as dagen_afwezig,
         datediff('day', a.begindatum, add_months(a.begindatum, p.max_maanden)) as dagen_toegestaan
     from absences as a
-    inner join allocations as t on a.bsn = t.bsn
+    inner join allocations as t on a.client_key = t.client_key
     inner join parameters as p on t.gemeente_code = p.gemeente_code
     where
         add_months(a.begindatum, p.nadert_maanden) <= getvariable('peildatum')
@@ -57,7 +57,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     cast(grens - 1 as date) as period_end,
     cast(dagen_afwezig as double) as measured,

@@ -19,7 +19,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(dagen as double) as measured,

@@ -6,18 +6,18 @@
 -- severity: midden
 -- version: 1
 -- reads: models.declaraties_netto, staging.regelparameters
--- reading: net claim lines of soort dagbesteding in dagdelen (eenheid 16), per client (bsn) and
---   gemeente (parameters max_dagdelen_per_week, max_dagdelen_per_dag of that gemeente), over all
---   providers and allocations. Week check: lines whose period lies inside one ISO week (day
+-- reading: net claim lines of soort dagbesteding in dagdelen (eenheid 16), per client (client_key)
+--   and gemeente (parameters max_dagdelen_per_week, max_dagdelen_per_dag of that gemeente), over
+--   all providers and allocations. Week check: lines whose period lies inside one ISO week (day
 --   lines, or a period line within the week). Day check: day lines. A period line spanning more
 --   than one ISO week cannot be placed in a week and is left out. One finding per client and ISO
 --   week (period_start = the Monday, period_end = the Sunday) when the week total exceeds the
 --   weekly maximum or any day in it exceeds the daily maximum; it names every toewijzing whose
 --   lines contribute (all the week's lines when the week is exceeded, else the day lines of the
---   days over the maximum). Excess = greatest(week total - weekly max, sum of day excesses);
---   impact per toewijzing = its amount in the contributing lines x excess / contributing
---   dagdelen, half up. measured/threshold: week total vs weekly max when the week is exceeded,
---   else the highest day total vs daily max.
+--   days over the maximum). Excess = greatest(week total - weekly max, sum of day excesses); impact
+--   per toewijzing = its amount in the contributing lines x excess / contributing dagdelen, half
+--   up. measured/threshold: week total vs weekly max when the week is exceeded, else the highest
+--   day total vs daily max.
 with claim_lines as not materialized (
     select * from models.declaraties_netto
     where soort = 'dagbesteding' and eenheid = '16'
@@ -33,7 +33,7 @@ week_lines as not materialized (
         c.gemeente_code,
         c.aanbieder_agb,
         c.toewijzing_nummer,
-        c.bsn,
+        c.client_key,
         c.begindatum,
         c.is_dag,
         c.referentie_nummer,
@@ -50,20 +50,20 @@ week_lines as not materialized (
 days as (
     select
         gemeente_code,
-        bsn,
+        client_key,
         week,
         begindatum as dag,
         sum(geleverd_volume) as dagdelen,
         any_value(max_dagdelen_per_dag) as max_dag
     from week_lines
     where is_dag
-    group by gemeente_code, bsn, week, begindatum
+    group by gemeente_code, client_key, week, begindatum
 ),
 
 day_excess as (
     select
         gemeente_code,
-        bsn,
+        client_key,
         week,
         sum(dagdelen - max_dag) as teveel,
         max(dagdelen) as max_dagdelen,
@@ -71,19 +71,19 @@ day_excess as (
         string_agg(fmt_datum(dag) || ' ' || dagdelen, ', ' order by dag) as dagen_tekst
     from days
     where dagdelen > max_dag
-    group by gemeente_code, bsn, week
+    group by gemeente_code, client_key, week
 ),
 
 weeks as (
     select
         gemeente_code,
-        bsn,
+        client_key,
         week,
         sum(geleverd_volume) as dagdelen,
         any_value(max_dagdelen_per_week) as max_week,
         any_value(max_dagdelen_per_dag) as max_dag
     from week_lines
-    group by gemeente_code, bsn, week
+    group by gemeente_code, client_key, week
 ),
 
 findings as (
@@ -95,7 +95,7 @@ findings as (
         d.max_dagdelen,
         greatest(w.dagdelen - w.max_week, coalesce(d.teveel, 0)) as teveel
     from weeks as w
-    left join day_excess as d using (gemeente_code, bsn, week)
+    left join day_excess as d using (gemeente_code, client_key, week)
     where w.dagdelen > w.max_week or d.teveel is not null
 ),
 
@@ -104,13 +104,13 @@ contributing as (
         l.gemeente_code,
         l.aanbieder_agb,
         l.toewijzing_nummer,
-        l.bsn,
+        l.client_key,
         l.week,
         l.referentie_nummer,
         l.geleverd_volume,
         l.ingediend_bedrag_cents
     from week_lines as l
-    inner join findings as f using (gemeente_code, bsn, week)
+    inner join findings as f using (gemeente_code, client_key, week)
     where f.week_overschreden or (l.is_dag and list_contains(f.dagen, l.begindatum))
 ),
 
@@ -119,22 +119,22 @@ per_allocation as (
         c.gemeente_code,
         c.aanbieder_agb,
         c.toewijzing_nummer,
-        c.bsn,
+        c.client_key,
         c.week,
         sum(c.geleverd_volume) as eigen_dagdelen,
         sum(c.ingediend_bedrag_cents) as eigen_bedrag,
         list(c.referentie_nummer order by c.referentie_nummer) as evidence,
-        sum(sum(c.geleverd_volume)) over (partition by c.gemeente_code, c.bsn, c.week)
+        sum(sum(c.geleverd_volume)) over (partition by c.gemeente_code, c.client_key, c.week)
             as bijdragende_dagdelen
     from contributing as c
-    group by c.gemeente_code, c.aanbieder_agb, c.toewijzing_nummer, c.bsn, c.week
+    group by c.gemeente_code, c.aanbieder_agb, c.toewijzing_nummer, c.client_key, c.week
 )
 
 select
     a.gemeente_code,
     a.aanbieder_agb,
     a.toewijzing_nummer,
-    a.bsn,
+    a.client_key,
     a.week as period_start,
     cast(a.week + 6 as date) as period_end,
     cast(if(f.week_overschreden, f.dagdelen, f.max_dagdelen) as double) as measured,
@@ -155,4 +155,4 @@ select
     || ' op toewijzing ' || a.toewijzing_nummer || ' (' || fmt_num(a.eigen_dagdelen, 0)
     || if(a.eigen_dagdelen = 1, ' dagdeel).', ' dagdelen).') as message
 from per_allocation as a
-inner join findings as f using (gemeente_code, bsn, week)
+inner join findings as f using (gemeente_code, client_key, week)

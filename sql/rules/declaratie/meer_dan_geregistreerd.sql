@@ -5,14 +5,14 @@
 -- severity: hoog
 -- version: 1
 -- reads: models.declaraties_netto, staging.contactmomenten, models.toewijzingen
--- reading: per toewijzing (gemeente + number) and calendar month: net claimed minutes (time
---   claims in a compatible unit; hours × 60) against the sum of minuten_gedeclareerd of all its
---   contactmomenten (any soort) whose gepland_begin falls in that month; contacts match
---   allocations on toewijzing_nummer + bsn. Only months in which the toewijzing has at least one
+-- reading: per toewijzing (gemeente + number) and calendar month: net claimed minutes (time claims
+--   in a compatible unit; hours × 60) against the sum of minuten_gedeclareerd of all its
+--   contactmomenten (any soort) whose gepland_begin falls in that month; contacts match allocations
+--   on toewijzing_nummer + client_key. Only months in which the toewijzing has at least one
 --   contactmoment (also one with 0 minutes). Whether a registered no-show minute is claimable is
 --   left to the noshow rules. impact = excess minutes × the contract tariff of the month's claim
---   lines (the latest begindatum's, per hour) / 60, half up. Period = the month. Evidence =
---   the month's claim lines, then its contact ids.
+--   lines (the latest begindatum's, per hour) / 60, half up. Period = the month. Evidence = the
+--   month's claim lines, then its contact ids.
 with claim_lines as not materialized (
     select * from models.declaraties_netto
     where is_tijd and eenheid_compatibel
@@ -23,13 +23,13 @@ contacts as not materialized (
         t.gemeente_code,
         t.toewijzing_nummer,
         t.aanbieder_agb,
-        t.bsn,
+        t.client_key,
         month_start(c.gepland_begin) as maand,
         c.gepland_begin,
         c.contact_id,
         c.minuten_gedeclareerd
     from staging.contactmomenten as c
-    inner join models.toewijzingen as t using (toewijzing_nummer, bsn)
+    inner join models.toewijzingen as t using (toewijzing_nummer, client_key)
 ),
 
 -- sums first; the evidence lists are built only for the few months that exceed
@@ -38,7 +38,7 @@ registered as (
         gemeente_code,
         toewijzing_nummer,
         any_value(aanbieder_agb) as aanbieder_agb,
-        any_value(bsn) as bsn,
+        any_value(client_key) as client_key,
         maand,
         sum(minuten_gedeclareerd) as minuten_geregistreerd
     from contacts
@@ -106,7 +106,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     maand as period_start,
     month_end(maand) as period_end,
     cast(minuten_gedeclareerd as double) as measured,

@@ -19,7 +19,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     t0 as period_start,
     d as period_end,
     cast(pogingen as double) as measured,

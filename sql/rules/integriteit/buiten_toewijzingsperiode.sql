@@ -45,7 +45,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(sum(dagen_buiten) as double) as measured,
@@ -63,4 +63,4 @@ select
     ) || '); ' || fmt_eur(sum(bedrag_buiten)) || ' hoort bij dagen buiten de toewijzing.'
     as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

@@ -34,7 +34,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(sum(ingediend_bedrag_cents) as double) as measured,
@@ -46,4 +46,4 @@ select
     || ' zonder passende debetregel: '
     || string_agg(regel, '; ' order by referentie_nummer) || '.' as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

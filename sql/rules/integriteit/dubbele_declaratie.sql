@@ -132,7 +132,7 @@ candidate_lines as materialized (  -- the few lines involved, before any other j
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         product_categorie,
         product_code,
         begindatum,
@@ -150,7 +150,7 @@ flagged as (
         d.gemeente_code,
         d.aanbieder_agb,
         d.toewijzing_nummer,
-        d.bsn,
+        d.client_key,
         d.product_categorie,
         d.product_code,
         d.begindatum,
@@ -174,7 +174,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(count(*) as double) as measured,
@@ -206,4 +206,4 @@ select
         '.'
     ) as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

@@ -5,7 +5,7 @@
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_zorgperiodes
--- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + bsn. A net
+-- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + client_key. A net
 --   (uncredited) debit line is flagged when its whole period lies after a reported stop (the
 --   latest 307 datum before begindatum; the stop day itself is the last claimable day) and no
 --   305 restarts care after that stop on or before the claim's einddatum (a restart within the
@@ -32,7 +32,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(min(dagen_na_stop) as double) as measured,
@@ -46,4 +46,4 @@ select
     || if(count(*) = 1, ' ligt', ' liggen') || ' geheel na de stop van de zorg op '
     || fmt_datum(max(stop_datum)) || ' (stopbericht 307).' as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

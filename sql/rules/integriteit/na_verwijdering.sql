@@ -15,7 +15,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(bedrag_cents as double) as measured,

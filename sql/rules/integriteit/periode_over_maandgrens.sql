@@ -29,7 +29,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(max(maanden) as double) as measured,
@@ -43,4 +43,4 @@ select
     || if(count(*) = 1, ' loopt', ' lopen') || ' over een maandgrens; een declaratieregel hoort '
     || 'binnen één kalendermaand te vallen.' as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

@@ -44,7 +44,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(arg_max(product_tarief_cents, abs(product_tarief_cents - contract_tarief_cents))
@@ -62,4 +62,4 @@ select
         '; het gedeclareerde tarief is lager dan het contracttarief.'
     ) as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

@@ -5,7 +5,7 @@
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_zorgperiodes
--- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + bsn. A net
+-- reading: zorgmeldingen match a claim on toewijzing_nummer + aanbieder_agb + client_key. A net
 --   (uncredited) debit line is flagged when its whole period ends before the first reported start
 --   (einddatum < earliest 305 datum; the start day itself is claimable). A period that only
 --   begins before the start (e.g. the whole month in which care started) is not flagged: the
@@ -29,7 +29,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     begindatum as period_start,
     max(einddatum) as period_end,
     cast(min(dagen_voor_start) as double) as measured,
@@ -43,4 +43,4 @@ select
     || if(count(*) = 1, ' ligt', ' liggen') || ' geheel vóór de start van de zorg op '
     || fmt_datum(any_value(start_datum)) || ' (startbericht 305).' as message
 from flagged
-group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum

@@ -6,16 +6,16 @@
 -- severity: midden
 -- version: 1
 -- reads: models.declaraties_netto, staging.regelparameters
--- reading: net claim lines of soort kortdurend_verblijf in etmalen (eenheid 14), per client (bsn)
---   and gemeente (parameters of that gemeente), over all providers and allocations. Year check:
---   etmalen of the lines whose begindatum falls in the calendar year > max_etmalen_per_jaar
---   (period 1 January - 31 December). Week check, only where max_etmalen_per_week is set: etmalen
---   of the lines whose period lies inside one ISO week > that maximum (period Monday - Sunday); a
---   period line spanning more than one ISO week cannot be placed in a week and is left out of the
---   week check. Each finding names every toewijzing whose lines count in it; excess = total -
---   maximum, impact per toewijzing = its amount x excess / total, half up. Should 1 January be a
---   Monday and both checks fire for one toewijzing, the two share a key and the one with the
---   larger impact is kept.
+-- reading: net claim lines of soort kortdurend_verblijf in etmalen (eenheid 14), per client
+--   (client_key) and gemeente (parameters of that gemeente), over all providers and allocations.
+--   Year check: etmalen of the lines whose begindatum falls in the calendar year >
+--   max_etmalen_per_jaar (period 1 January - 31 December). Week check, only where
+--   max_etmalen_per_week is set: etmalen of the lines whose period lies inside one ISO week > that
+--   maximum (period Monday - Sunday); a period line spanning more than one ISO week cannot be
+--   placed in a week and is left out of the week check. Each finding names every toewijzing whose
+--   lines count in it; excess = total - maximum, impact per toewijzing = its amount x excess /
+--   total, half up. Should 1 January be a Monday and both checks fire for one toewijzing, the two
+--   share a key and the one with the larger impact is kept.
 with claim_lines as (
     select * from models.declaraties_netto
     where soort = 'kortdurend_verblijf' and eenheid = '14'
@@ -43,27 +43,27 @@ lines as (
 year_totals as (
     select
         gemeente_code,
-        bsn,
+        client_key,
         jaar as period_start,
         cast(jaar + interval 1 year - interval 1 day as date) as period_end,
         sum(geleverd_volume) as etmalen,
         any_value(max_etmalen_per_jaar) as maximum
     from lines
-    group by gemeente_code, bsn, jaar
+    group by gemeente_code, client_key, jaar
     having sum(geleverd_volume) > any_value(max_etmalen_per_jaar)
 ),
 
 week_totals as (
     select
         gemeente_code,
-        bsn,
+        client_key,
         week as period_start,
         cast(week + 6 as date) as period_end,
         sum(geleverd_volume) as etmalen,
         any_value(max_etmalen_per_week) as maximum
     from lines
     where week is not null and max_etmalen_per_week is not null
-    group by gemeente_code, bsn, week
+    group by gemeente_code, client_key, week
     having sum(geleverd_volume) > any_value(max_etmalen_per_week)
 ),
 
@@ -72,7 +72,7 @@ year_rows as (
         l.gemeente_code,
         l.aanbieder_agb,
         l.toewijzing_nummer,
-        l.bsn,
+        l.client_key,
         y.period_start,
         y.period_end,
         y.etmalen,
@@ -85,9 +85,9 @@ year_rows as (
         list(l.referentie_nummer order by l.referentie_nummer) as evidence
     from lines as l
     inner join year_totals as y
-        on l.gemeente_code = y.gemeente_code and l.bsn = y.bsn and l.jaar = y.period_start
+        on l.gemeente_code = y.gemeente_code and l.client_key = y.client_key and l.jaar = y.period_start
     group by
-        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.bsn,
+        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.client_key,
         y.period_start, y.period_end, y.etmalen, y.maximum
 ),
 
@@ -96,7 +96,7 @@ week_rows as (
         l.gemeente_code,
         l.aanbieder_agb,
         l.toewijzing_nummer,
-        l.bsn,
+        l.client_key,
         w.period_start,
         w.period_end,
         w.etmalen,
@@ -110,9 +110,9 @@ week_rows as (
         list(l.referentie_nummer order by l.referentie_nummer) as evidence
     from lines as l
     inner join week_totals as w
-        on l.gemeente_code = w.gemeente_code and l.bsn = w.bsn and l.week = w.period_start
+        on l.gemeente_code = w.gemeente_code and l.client_key = w.client_key and l.week = w.period_start
     group by
-        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.bsn,
+        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.client_key,
         w.period_start, w.period_end, w.etmalen, w.maximum
 ),
 
@@ -126,7 +126,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(etmalen as double) as measured,

@@ -50,7 +50,7 @@ per_month as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         min(eerste_dag) as period_start,
         max(einddatum) as period_end,
         any_value(ingangsdatum) as ingangsdatum,
@@ -61,14 +61,14 @@ per_month as (
         sum(round_half_up(ingediend_bedrag_cents * dagen_na_stop / claim_dagen)) as impact_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from measured_lines
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, maand
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, maand
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(dagen as double) as measured,

@@ -21,7 +21,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     contact_datum as period_start,
     contact_datum as period_end,
     cast(minuten as double) as measured,

@@ -5,16 +5,16 @@
 -- severity: midden
 -- version: 1
 -- reads: models.toewijzingen, staging.stapelregels
--- reading: allocations in scope (not reden 13, started by peildatum) of one bsn in one gemeente,
---   with the stapelregels of that gemeente (a pair applies in both directions). An allocation
---   matches a side of a pair by its soort (category-level: 'categorie:<cc>'), product_code or
---   product_categorie. Overlap = [greatest(ingangsdatum), least(einddatum)], open-ended = no end.
---   One row per allocation and overlap start (several conflicting partners from the same day are
---   one finding); both allocations of a pair get a row (RULES.md "Which toewijzing a signal
---   names"). period_start = first overlapping day, period_end = last (null when both are
---   open-ended); measured = overlapping days up to peildatum for open ends; evidence = the
---   toewijzing_nummers involved; not financial (impact 0): which of the two is wrong is a
---   matter for the consulent.
+-- reading: allocations in scope (not reden 13, started by peildatum) of one client_key in one
+--   gemeente, with the stapelregels of that gemeente (a pair applies in both directions). An
+--   allocation matches a side of a pair by its soort (category-level: 'categorie:<cc>'),
+--   product_code or product_categorie. Overlap = [greatest(ingangsdatum), least(einddatum)],
+--   open-ended = no end. One row per allocation and overlap start (several conflicting partners
+--   from the same day are one finding); both allocations of a pair get a row (RULES.md "Which
+--   toewijzing a signal names"). period_start = first overlapping day, period_end = last (null when
+--   both are open-ended); measured = overlapping days up to peildatum for open ends; evidence = the
+--   toewijzing_nummers involved; not financial (impact 0): which of the two is wrong is a matter
+--   for the consulent.
 with allocations as (
     select
         *,
@@ -34,7 +34,7 @@ conflicts as (
         x.gemeente_code,
         x.aanbieder_agb,
         x.toewijzing_nummer,
-        x.bsn,
+        x.client_key,
         coalesce(x.product_code, 'categorie ' || x.product_categorie) as product,
         y.toewijzing_nummer as ander_nummer,
         coalesce(y.product_code, 'categorie ' || y.product_categorie) as ander_product,
@@ -48,7 +48,7 @@ conflicts as (
     inner join allocations as y
         on
             x.gemeente_code = y.gemeente_code
-            and x.bsn = y.bsn
+            and x.client_key = y.client_key
             and x.toewijzing_nummer <> y.toewijzing_nummer
             and x.ingangsdatum <= coalesce(y.einddatum, date '9999-12-31')
             and y.ingangsdatum <= coalesce(x.einddatum, date '9999-12-31')
@@ -64,7 +64,7 @@ per_allocation as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         overlap_start,
         any_value(product) as product,
         max(coalesce(overlap_eind, date '9999-12-31')) as overlap_eind,
@@ -74,14 +74,14 @@ per_allocation as (
             order by ander_nummer || ' (' || ander_product || ')'
         ) as andere
     from conflicts
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, overlap_start
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, overlap_start
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     overlap_start as period_start,
     nullif(overlap_eind, date '9999-12-31') as period_end,
     cast(

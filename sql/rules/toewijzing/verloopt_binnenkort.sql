@@ -8,7 +8,7 @@
 -- reads: models.toewijzingen, staging.regelparameters
 -- reading: allocations in scope (not reden 13, started by peildatum) with
 --   peildatum < einddatum <= peildatum + verloop_weken × 7 days (open-ended never expire). A
---   later allocation is one of the same client (bsn, any gemeente or provider), not deleted
+--   later allocation is one of the same client (client_key, any gemeente or provider), not deleted
 --   (reden 13), with an ingangsdatum after this one's (it need not have started yet) and of the
 --   same soort: equal soort, or, when either of the two is category-level, the same
 --   product_categorie (a category-level allocation covers every product of its category).
@@ -42,7 +42,7 @@ flagged as (
         select 1
         from allocations as l
         where
-            l.bsn = e.bsn
+            l.client_key = e.client_key
             and coalesce(l.reden_wijziging, '') <> '13'
             and l.ingangsdatum > e.ingangsdatum
             and (
@@ -59,7 +59,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     ingangsdatum as period_start,
     einddatum as period_end,
     cast(dagen_tot_einde as double) as measured,

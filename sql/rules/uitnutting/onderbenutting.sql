@@ -88,7 +88,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     ingangsdatum as period_start,
     geldig_tot as period_end,
     tempo as measured,

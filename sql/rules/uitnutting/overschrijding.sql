@@ -95,7 +95,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     ingangsdatum as period_start,
     geldig_tot as period_end,
     cast(gedeclareerd as double) as measured,

@@ -131,7 +131,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     maand as period_start,
     month_end(maand) as period_end,
     cast(gedeclareerd as double) as measured,

@@ -114,7 +114,7 @@ flagged as (
     select
         m.*,
         a.aanbieder_agb,
-        a.bsn,
+        a.client_key,
         a.product_code,
         a.product_categorie,
         a.ingangsdatum,
@@ -174,7 +174,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     tempo as measured,

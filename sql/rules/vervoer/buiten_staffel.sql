@@ -5,7 +5,7 @@
 -- severity: laag
 -- version: 1
 -- reads: models.vervoer_ritten, staging.vervoer_staffels
--- reading: RULES.md §4. No row in reisafstanden for the claim's bsn + aanbieder_agb, or an
+-- reading: RULES.md §4. No row in reisafstanden for the claim's client_key + aanbieder_agb, or an
 --   effective distance (models.vervoer_ritten, as in vervoer.staffel_te_hoog) that lies in no band
 --   of the staffel of the claimed product's rolstoel flag valid on begindatum (in practice beyond
 --   the last band; also when the gemeente has no staffel). Not financial (impact 0), because the
@@ -50,7 +50,7 @@ findings as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as period_start,
         max(einddatum) as period_end,
         bool_and(afstand_bekend) as afstand_bekend,
@@ -63,14 +63,14 @@ findings as (
         sum(ingediend_bedrag_cents) as bedrag_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from outside
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(km_effectief as double) as measured,

@@ -6,9 +6,9 @@
 -- severity: hoog
 -- version: 1
 -- reads: models.vervoer_ritten, models.vervoer_ritten_per_toewijzing
--- reading: RULES.md §4, per client (bsn) over all providers and allocations. Day lines, the trips
---   of all the client's transport day lines on one day above 1; each allocation with a day line
---   that day gets a signal keyed on the day. Period lines, per client and period
+-- reading: RULES.md §4, per client (client_key) over all providers and allocations. Day lines, the
+--   trips of all the client's transport day lines on one day above 1; each allocation with a day
+--   line that day gets a signal keyed on the day. Period lines, per client and period
 --   (begindatum-einddatum) the trips of all the client's period lines with that period plus the day
 --   lines inside it, above the number of days of the period (more than one a day is then certain);
 --   each allocation with such period lines gets a signal keyed on begindatum. Trips above the limit
@@ -28,7 +28,7 @@ allocation_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as dag,
         ritten,
         bedrag_cents
@@ -39,26 +39,26 @@ allocation_days as (
 busy_days as (
     -- a cheap sum per client-day first; the lists below are built for these few days only
     select
-        bsn,
+        client_key,
         begindatum as dag,
         sum(geleverd_volume) as ritten
     from transport
     where is_dag
-    group by bsn, begindatum
+    group by client_key, begindatum
     having sum(geleverd_volume) > 1
 ),
 
 client_days as (
     select
-        b.bsn,
+        b.client_key,
         b.dag,
         any_value(b.ritten) as ritten,
         string_agg(distinct t.toewijzing_nummer, ', ' order by t.toewijzing_nummer) as toewijzingen,
         count(distinct t.toewijzing_nummer) as aantal_toewijzingen,
         list(t.referentie_nummer order by t.referentie_nummer) as evidence
     from busy_days as b
-    inner join transport as t on t.is_dag and t.bsn = b.bsn and t.begindatum = b.dag
-    group by b.bsn, b.dag
+    inner join transport as t on t.is_dag and t.client_key = b.client_key and t.begindatum = b.dag
+    group by b.client_key, b.dag
 ),
 
 day_signals as (
@@ -66,7 +66,7 @@ day_signals as (
         a.gemeente_code,
         a.aanbieder_agb,
         a.toewijzing_nummer,
-        a.bsn,
+        a.client_key,
         a.dag as period_start,
         a.dag as period_end,
         cast(c.ritten as double) as measured,
@@ -81,12 +81,12 @@ day_signals as (
         || fmt_eur(round_half_up(a.bedrag_cents * (c.ritten - 1) / c.ritten))
         || ' op deze toewijzing.' as message
     from allocation_days as a
-    inner join client_days as c using (bsn, dag)
+    inner join client_days as c using (client_key, dag)
 ),
 
 client_periods as (
     select distinct
-        bsn,
+        client_key,
         begindatum,
         einddatum,
         ritten_client as ritten
@@ -96,7 +96,7 @@ client_periods as (
 
 period_totals as (
     select
-        p.bsn,
+        p.client_key,
         p.begindatum,
         p.einddatum,
         datediff('day', p.begindatum, p.einddatum) + 1 as dagen,
@@ -105,8 +105,8 @@ period_totals as (
             filter (where d.referentie_nummer is not null) as dag_evidence
     from client_periods as p
     left join transport as d
-        on p.bsn = d.bsn and d.is_dag and d.begindatum between p.begindatum and p.einddatum
-    group by p.bsn, p.begindatum, p.einddatum, p.ritten
+        on p.client_key = d.client_key and d.is_dag and d.begindatum between p.begindatum and p.einddatum
+    group by p.client_key, p.begindatum, p.einddatum, p.ritten
     having
         p.ritten + coalesce(sum(d.geleverd_volume), 0)
         > datediff('day', p.begindatum, p.einddatum) + 1
@@ -119,15 +119,15 @@ allocation_periods as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum,
         einddatum,
         sum(ingediend_bedrag_cents) as bedrag_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from transport
-    semi join period_totals using (bsn, begindatum, einddatum)
+    semi join period_totals using (client_key, begindatum, einddatum)
     where not is_dag
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum, einddatum
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum, einddatum
 ),
 
 period_signals as (
@@ -135,7 +135,7 @@ period_signals as (
         a.gemeente_code,
         a.aanbieder_agb,
         a.toewijzing_nummer,
-        a.bsn,
+        a.client_key,
         a.begindatum as period_start,
         a.einddatum as period_end,
         cast(t.ritten as double) as measured,
@@ -149,7 +149,7 @@ period_signals as (
         || ' te veel, ' || fmt_eur(round_half_up(a.bedrag_cents * (t.ritten - t.dagen) / t.ritten))
         || ' op deze toewijzing.' as message
     from allocation_periods as a
-    inner join period_totals as t using (bsn, begindatum, einddatum)
+    inner join period_totals as t using (client_key, begindatum, einddatum)
 ),
 
 all_signals as (
@@ -162,7 +162,7 @@ select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     measured,

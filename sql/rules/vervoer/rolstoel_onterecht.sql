@@ -6,12 +6,12 @@
 -- version: 1
 -- reads: models.vervoer_ritten, staging.vervoer_staffels
 -- reading: RULES.md §4. A claim of a product with soort vervoer_rolstoel while reisafstanden
---   (models.vervoer_ritten: joined on the claim's bsn + aanbieder_agb; the last row delivered
---   counts) has rolstoel = false. No reisafstand is vervoer.buiten_staffel, not this rule. impact =
---   (staffel tariff of the claimed wheelchair product - tariff of the regular band that contains
---   the claimed band's km_van, valid on begindatum) x trips, never negative; the distance band
---   itself is vervoer.staffel_te_hoog's business. One signal per toewijzing and begindatum (day
---   lines: the day; period lines: their begindatum).
+--   (models.vervoer_ritten: joined on the claim's client_key + aanbieder_agb; the last row
+--   delivered counts) has rolstoel = false. No reisafstand is vervoer.buiten_staffel, not this
+--   rule. impact = (staffel tariff of the claimed wheelchair product - tariff of the regular band
+--   that contains the claimed band's km_van, valid on begindatum) x trips, never negative; the
+--   distance band itself is vervoer.staffel_te_hoog's business. One signal per toewijzing and
+--   begindatum (day lines: the day; period lines: their begindatum).
 with trips as (
     select * from models.vervoer_ritten
     where rolstoel_product and afstand_bekend and not rolstoel_client
@@ -42,7 +42,7 @@ findings as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as period_start,
         max(einddatum) as period_end,
         string_agg(
@@ -58,14 +58,14 @@ findings as (
         ) as impact_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from wheelchair_trips
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(ritten as double) as measured,

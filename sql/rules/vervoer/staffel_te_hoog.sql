@@ -27,7 +27,7 @@ findings as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as period_start,
         max(einddatum) as period_end,
         any_value(km_effectief) as km_effectief,
@@ -47,14 +47,14 @@ findings as (
         sum(greatest(claimed_tarief - correct_tarief, 0) * geleverd_volume) as impact_cents,
         list(referentie_nummer order by referentie_nummer) as evidence
     from compared
-    group by gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, begindatum
+    group by gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, begindatum
 )
 
 select
     gemeente_code,
     aanbieder_agb,
     toewijzing_nummer,
-    bsn,
+    client_key,
     period_start,
     period_end,
     cast(km_effectief as double) as measured,

@@ -6,17 +6,17 @@
 -- severity: hoog
 -- version: 1
 -- reads: models.declaraties_netto, models.vervoer_ritten, models.vervoer_ritten_per_toewijzing
--- reading: RULES.md §4. Dagbesteding = net claim lines of soort dagbesteding of the same bsn (any
---   provider or allocation). A transport day line is flagged when no dagbesteding line (day line,
---   or period line whose period contains the day) covers that day; impact = its amount. Transport
---   period lines are compared per client and period (begindatum-einddatum, all the client's period
---   lines with that period together), with the dagbesteding days in it = distinct days of
---   dagbesteding day lines + for dagbesteding period lines overlapping it min(dagdelen, overlap
---   days), at most the days of the period, minus the days already used by transport day lines on a
---   dagbesteding day. Trips above that are without dagbesteding; each allocation with such period
---   lines gets a signal with impact = its amount x excess / trips. More than one trip on one day
---   with dagbesteding is vervoer.meer_dan_een_per_dag. Period key: day lines the day, period lines
---   begindatum (should a toewijzing have both on one date, the larger impact is kept).
+-- reading: RULES.md §4. Dagbesteding = net claim lines of soort dagbesteding of the same client_key
+--   (any provider or allocation). A transport day line is flagged when no dagbesteding line (day
+--   line, or period line whose period contains the day) covers that day; impact = its amount.
+--   Transport period lines are compared per client and period (begindatum-einddatum, all the
+--   client's period lines with that period together), with the dagbesteding days in it = distinct
+--   days of dagbesteding day lines + for dagbesteding period lines overlapping it min(dagdelen,
+--   overlap days), at most the days of the period, minus the days already used by transport day
+--   lines on a dagbesteding day. Trips above that are without dagbesteding; each allocation with
+--   such period lines gets a signal with impact = its amount x excess / trips. More than one trip
+--   on one day with dagbesteding is vervoer.meer_dan_een_per_dag. Period key: day lines the day,
+--   period lines begindatum (should a toewijzing have both on one date, the larger impact is kept).
 with claim_lines as not materialized (
     select * from models.declaraties_netto
 ),
@@ -26,7 +26,7 @@ transport as not materialized (
 ),
 
 dagbesteding as not materialized (
-    select bsn, begindatum, einddatum, is_dag, geleverd_volume
+    select client_key, begindatum, einddatum, is_dag, geleverd_volume
     from claim_lines
     where soort = 'dagbesteding'
 ),
@@ -36,7 +36,7 @@ transport_days as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         begindatum as dag,
         ritten,
         bedrag_cents
@@ -50,17 +50,17 @@ day_findings as (
     select t.*
     from transport_days as t
     anti join dagbesteding as d
-        on t.bsn = d.bsn and t.dag = d.begindatum and d.begindatum = d.einddatum
+        on t.client_key = d.client_key and t.dag = d.begindatum and d.begindatum = d.einddatum
     anti join dagbesteding as p
         on
-            t.bsn = p.bsn
+            t.client_key = p.client_key
             and p.begindatum < p.einddatum
             and t.dag between p.begindatum and p.einddatum
 ),
 
 transport_periods as (
     select distinct
-        bsn,
+        client_key,
         begindatum,
         einddatum,
         ritten_client as ritten
@@ -70,19 +70,19 @@ transport_periods as (
 
 db_day_line_days as (
     select
-        p.bsn,
+        p.client_key,
         p.begindatum,
         p.einddatum,
         count(distinct d.begindatum) as dagen
     from transport_periods as p
     inner join dagbesteding as d
-        on p.bsn = d.bsn and d.is_dag and d.begindatum between p.begindatum and p.einddatum
-    group by p.bsn, p.begindatum, p.einddatum
+        on p.client_key = d.client_key and d.is_dag and d.begindatum between p.begindatum and p.einddatum
+    group by p.client_key, p.begindatum, p.einddatum
 ),
 
 db_period_line_days as (
     select
-        p.bsn,
+        p.client_key,
         p.begindatum,
         p.einddatum,
         sum(least(
@@ -94,46 +94,46 @@ db_period_line_days as (
     from transport_periods as p
     inner join dagbesteding as d
         on
-            p.bsn = d.bsn
+            p.client_key = d.client_key
             and not d.is_dag
             and d.begindatum <= p.einddatum
             and d.einddatum >= p.begindatum
-    group by p.bsn, p.begindatum, p.einddatum
+    group by p.client_key, p.begindatum, p.einddatum
 ),
 
 period_transport_days as (
     -- the transport days inside a transport period of the client: all that used_days counts
-    select distinct t.bsn, t.dag
+    select distinct t.client_key, t.dag
     from transport_days as t
     semi join transport_periods as p
-        on t.bsn = p.bsn and t.dag between p.begindatum and p.einddatum
+        on t.client_key = p.client_key and t.dag between p.begindatum and p.einddatum
 ),
 
 covered_transport_days as (
-    select t.bsn, t.dag
+    select t.client_key, t.dag
     from period_transport_days as t
     semi join dagbesteding as d
-        on t.bsn = d.bsn and t.dag = d.begindatum and d.begindatum = d.einddatum
+        on t.client_key = d.client_key and t.dag = d.begindatum and d.begindatum = d.einddatum
     union
-    select t.bsn, t.dag
+    select t.client_key, t.dag
     from period_transport_days as t
     semi join dagbesteding as p
         on
-            t.bsn = p.bsn
+            t.client_key = p.client_key
             and p.begindatum < p.einddatum
             and t.dag between p.begindatum and p.einddatum
 ),
 
 used_days as (
     select
-        p.bsn,
+        p.client_key,
         p.begindatum,
         p.einddatum,
         count(*) as dagen
     from transport_periods as p
     inner join covered_transport_days as c
-        on p.bsn = c.bsn and c.dag between p.begindatum and p.einddatum
-    group by p.bsn, p.begindatum, p.einddatum
+        on p.client_key = c.client_key and c.dag between p.begindatum and p.einddatum
+    group by p.client_key, p.begindatum, p.einddatum
 ),
 
 period_balance as (
@@ -145,9 +145,9 @@ period_balance as (
         ) as db_dagen,
         coalesce(u.dagen, 0) as gebruikt
     from transport_periods as p
-    left join db_day_line_days as dl using (bsn, begindatum, einddatum)
-    left join db_period_line_days as pl using (bsn, begindatum, einddatum)
-    left join used_days as u using (bsn, begindatum, einddatum)
+    left join db_day_line_days as dl using (client_key, begindatum, einddatum)
+    left join db_period_line_days as pl using (client_key, begindatum, einddatum)
+    left join used_days as u using (client_key, begindatum, einddatum)
 ),
 
 period_excess as (
@@ -169,7 +169,7 @@ day_signals as (
         gemeente_code,
         aanbieder_agb,
         toewijzing_nummer,
-        bsn,
+        client_key,
         dag as period_start,
         dag as period_end,
         cast(ritten as double) as measured,
@@ -186,7 +186,7 @@ period_signals as (
         a.gemeente_code,
         a.aanbieder_agb,
         a.toewijzing_nummer,
-        a.bsn,
+        a.client_key,
         a.begindatum as period_start,
         a.einddatum as period_end,
         cast(e.ritten as double) as measured,
@@ -205,7 +205,7 @@ period_signals as (
         || fmt_eur(round_half_up(a.bedrag_cents * e.teveel / e.ritten))
         || ' op deze toewijzing.' as message
     from allocation_periods as a
-    inner join period_excess as e using (bsn, begindatum, einddatum)
+    inner join period_excess as e using (client_key, begindatum, einddatum)
 ),
 
 all_signals as (
@@ -221,7 +221,7 @@ signal_evidence as (
         l.gemeente_code,
         l.aanbieder_agb,
         l.toewijzing_nummer,
-        l.bsn,
+        l.client_key,
         l.begindatum as period_start,
         l.einddatum as period_end,
         list(l.referentie_nummer order by l.referentie_nummer) as evidence
@@ -232,23 +232,23 @@ signal_evidence as (
                 t.gemeente_code = d.gemeente_code
                 and t.aanbieder_agb = d.aanbieder_agb
                 and t.toewijzing_nummer = d.toewijzing_nummer
-                and t.bsn = d.bsn
+                and t.client_key = d.client_key
                 and t.begindatum = d.dag
                 and t.is_dag
         union all
         select t.* from models.vervoer_ritten as t
-        semi join period_excess as e using (bsn, begindatum, einddatum)
+        semi join period_excess as e using (client_key, begindatum, einddatum)
         where not t.is_dag
     ) as l
     group by
-        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.bsn, l.begindatum, l.einddatum
+        l.gemeente_code, l.aanbieder_agb, l.toewijzing_nummer, l.client_key, l.begindatum, l.einddatum
 )
 
 select
     s.gemeente_code,
     s.aanbieder_agb,
     s.toewijzing_nummer,
-    s.bsn,
+    s.client_key,
     s.period_start,
     s.period_end,
     s.measured,
@@ -259,7 +259,7 @@ select
     s.message
 from all_signals as s
 inner join signal_evidence as e
-    using (gemeente_code, aanbieder_agb, toewijzing_nummer, bsn, period_start, period_end)
+    using (gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, period_start, period_end)
 qualify row_number() over (
     partition by gemeente_code, toewijzing_nummer, period_start
     order by impact_cents desc, period_end desc

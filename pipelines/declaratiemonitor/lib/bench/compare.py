@@ -1,9 +1,9 @@
 """Are the pandas reference signals the pipeline's signals? Per rule, as multisets.
 
 Compared: every column of the rule contract except `message` (Dutch formatting is not the
-subject): gemeente, aanbieder, toewijzing, bsn, period, measured and threshold (6 decimals),
-unit, impact_cents and the evidence (as a sorted list). A rule that has no SQL file (yet) or
-whose table is missing in the warehouse is skipped with a note.
+subject): gemeente, aanbieder, toewijzing, client_key, period, measured and threshold (6
+decimals), unit, impact_cents and the evidence (as a sorted list). A rule that has no SQL file
+(yet) or whose table is missing in the warehouse is skipped with a note.
 """
 
 import math
@@ -105,5 +105,5 @@ def compare(
 
 def describe(row: tuple) -> str:
     parts = dict(zip(COLUMNS, row, strict=True))
-    shown = {k: v for k, v in parts.items() if k != "bsn"}
+    shown = {k: v for k, v in parts.items() if k != "client_key"}
     return ", ".join(f"{k}={v.isoformat() if isinstance(v, date) else v}" for k, v in shown.items())

@@ -11,6 +11,8 @@ Every rule returns the rule contract's columns (docs/design.md) plus rule_id; th
 not rebuilt (Dutch formatting is not what is being compared).
 """
 
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from datetime import date
@@ -21,6 +23,7 @@ import pandas as pd
 
 from declaratiemonitor.lib import reference
 from declaratiemonitor.lib.bench.compare import COLUMNS
+from declaratiemonitor.lib.warehouse import hmac_key
 from declaratiemonitor.paths import REFERENCE_DIR
 
 KEYS = ["gemeente_code", "toewijzing_nummer"]
@@ -154,7 +157,19 @@ def read_table(landing: Path, table: str) -> pd.DataFrame:
     else:
         return pd.DataFrame()
     frame["_volgnr"] = np.arange(1, len(frame) + 1)
-    return _dates(frame, table)
+    return _dates(pseudonymise(frame), table)
+
+
+def pseudonymise(frame: pd.DataFrame) -> pd.DataFrame:
+    """The BSN replaced by its client_key (HMAC-SHA256, as the pipeline's staging does),
+    computed once per distinct BSN."""
+    if "bsn" not in frame:
+        return frame
+    key = hmac_key()
+    codes, bsns = pd.factorize(frame.pop("bsn"))
+    keys = np.array([hmac.new(key, b.encode(), hashlib.sha256).hexdigest() for b in bsns] + [None])
+    frame["client_key"] = keys[codes]  # code -1 (no BSN) takes the last entry: None
+    return frame
 
 
 def read_reference(landing: Path, table: str) -> pd.DataFrame:
@@ -533,13 +548,13 @@ def uitnutting_onderbenutting(m: dict) -> pd.DataFrame:
 
 
 # ---- 4. vervoer ---------------------------------------------------------------------------------
-CLAIM_GROUP = ["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn", "begindatum"]
+CLAIM_GROUP = ["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "client_key", "begindatum"]
 
 
 def distances(m: dict) -> pd.DataFrame:
-    """Last delivered row per bsn + aanbieder."""
+    """Last delivered row per client_key + aanbieder."""
     r = m["reisafstanden"].sort_values("_volgnr")
-    return r.drop_duplicates(["bsn", "aanbieder_agb"], keep="last").drop(columns="_volgnr")
+    return r.drop_duplicates(["client_key", "aanbieder_agb"], keep="last").drop(columns="_volgnr")
 
 
 def effective_km(t: pd.DataFrame) -> pd.DataFrame:
@@ -560,7 +575,7 @@ CLAIM_COLUMNS = [
     "gemeente_code",
     "aanbieder_agb",
     "toewijzing_nummer",
-    "bsn",
+    "client_key",
     "referentie_nummer",
     "product_code",
     "begindatum",
@@ -583,7 +598,7 @@ def vervoer_staffel_te_hoog(m: dict) -> pd.DataFrame:
     params = m["params"][["gemeente_code", "max_km_passend", "vervoer_km_afronden"]]
     t = (
         transport_claims(m)
-        .merge(distances(m), on=["bsn", "aanbieder_agb"])
+        .merge(distances(m), on=["client_key", "aanbieder_agb"])
         .merge(params, on="gemeente_code")
     )
     t = effective_km(t)
@@ -626,7 +641,8 @@ def vervoer_staffel_te_hoog(m: dict) -> pd.DataFrame:
 def vervoer_rolstoel_onterecht(m: dict) -> pd.DataFrame:
     net = m["net"]
     w = net.loc[net["soort"].eq("vervoer_rolstoel"), CLAIM_COLUMNS].merge(
-        distances(m)[["bsn", "aanbieder_agb", "rolstoel"]], on=["bsn", "aanbieder_agb"]
+        distances(m)[["client_key", "aanbieder_agb", "rolstoel"]],
+        on=["client_key", "aanbieder_agb"],
     )
     w = w[w["rolstoel"].eq(False)]
     st = m["vervoer_staffels"]
@@ -676,7 +692,7 @@ def vervoer_rolstoel_onterecht(m: dict) -> pd.DataFrame:
 def vervoer_buiten_staffel(m: dict) -> pd.DataFrame:
     params = m["params"][["gemeente_code", "max_km_passend", "vervoer_km_afronden"]]
     d = distances(m).assign(afstand_bekend=True)
-    t = transport_claims(m).merge(d, on=["bsn", "aanbieder_agb"], how="left")
+    t = transport_claims(m).merge(d, on=["client_key", "aanbieder_agb"], how="left")
     t["afstand_bekend"] = t["afstand_bekend"].fillna(False).astype(bool)
     t = effective_km(t.merge(params, on="gemeente_code")).reset_index(drop=True)
     t["_row"] = np.arange(len(t))
@@ -715,7 +731,7 @@ def _keep_largest(signals: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-ALLOCATION_GROUP = ["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn"]
+ALLOCATION_GROUP = ["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "client_key"]
 
 
 def _allocation_periods(transport: pd.DataFrame) -> pd.DataFrame:
@@ -734,21 +750,21 @@ def vervoer_meer_dan_een_per_dag(m: dict) -> pd.DataFrame:
         .reset_index()
     )
     per_client = (
-        day_lines.groupby(["bsn", "begindatum"])
+        day_lines.groupby(["client_key", "begindatum"])
         .agg(ritten=("geleverd_volume", "sum"))
         .reset_index()
     )
     per_client = per_client[per_client["ritten"] > 1]
     per_client = per_client.merge(
         sorted_lists(
-            day_lines.merge(per_client[["bsn", "begindatum"]]),
-            ["bsn", "begindatum"],
+            day_lines.merge(per_client[["client_key", "begindatum"]]),
+            ["client_key", "begindatum"],
             "referentie_nummer",
             "evidence",
         ),
-        on=["bsn", "begindatum"],
+        on=["client_key", "begindatum"],
     )
-    day = per_alloc.merge(per_client, on=["bsn", "begindatum"])
+    day = per_alloc.merge(per_client, on=["client_key", "begindatum"])
     day = day.assign(
         period_start=day["begindatum"],
         period_end=day["begindatum"],
@@ -758,20 +774,20 @@ def vervoer_meer_dan_een_per_dag(m: dict) -> pd.DataFrame:
     )
     periods = (
         t[~t["is_dag"]]
-        .groupby(["bsn", "begindatum", "einddatum"])
+        .groupby(["client_key", "begindatum", "einddatum"])
         .agg(ritten=("geleverd_volume", "sum"))
         .reset_index()
     )
     inside = periods.merge(
-        day_lines[["bsn", "begindatum", "geleverd_volume", "referentie_nummer"]].rename(
+        day_lines[["client_key", "begindatum", "geleverd_volume", "referentie_nummer"]].rename(
             columns={"begindatum": "dag"}
         ),
-        on="bsn",
+        on="client_key",
     )
     inside = inside[
         (inside["dag"] >= inside["begindatum"]) & (inside["dag"] <= inside["einddatum"])
     ]
-    pkey = ["bsn", "begindatum", "einddatum"]
+    pkey = ["client_key", "begindatum", "einddatum"]
     extra = inside.groupby(pkey)["geleverd_volume"].sum().rename("dag_ritten").reset_index()
     extra = extra.merge(sorted_lists(inside, pkey, "referentie_nummer", "dag_evidence"), on=pkey)
     totals = periods.merge(extra, on=pkey, how="left")
@@ -800,9 +816,9 @@ def vervoer_zonder_dagbesteding(m: dict) -> pd.DataFrame:
     net = m["net"]
     t = transport_claims(m)
     db = net[net["soort"].eq("dagbesteding")][
-        ["bsn", "begindatum", "einddatum", "is_dag", "geleverd_volume"]
+        ["client_key", "begindatum", "einddatum", "is_dag", "geleverd_volume"]
     ]
-    db_days = expand_days(db, "begindatum", "einddatum")[["bsn", "dag"]].drop_duplicates()
+    db_days = expand_days(db, "begindatum", "einddatum")[["client_key", "dag"]].drop_duplicates()
     day_lines = t[t["is_dag"]]
     by = ALLOCATION_GROUP + ["begindatum"]
     tdays = (
@@ -813,7 +829,7 @@ def vervoer_zonder_dagbesteding(m: dict) -> pd.DataFrame:
     tdays = tdays.merge(sorted_lists(day_lines, by, "referentie_nummer", "evidence"), on=by)
     tdays = tdays.merge(
         db_days.rename(columns={"dag": "begindatum"}).assign(gedekt=True),
-        on=["bsn", "begindatum"],
+        on=["client_key", "begindatum"],
         how="left",
     )
     tdays["gedekt"] = tdays["gedekt"].fillna(False).astype(bool)
@@ -825,20 +841,21 @@ def vervoer_zonder_dagbesteding(m: dict) -> pd.DataFrame:
         threshold=0.0,
         impact_cents=day["bedrag_cents"],
     )
-    covered = tdays[tdays["gedekt"]][["bsn", "begindatum"]].drop_duplicates()
+    covered = tdays[tdays["gedekt"]][["client_key", "begindatum"]].drop_duplicates()
     covered = covered.rename(columns={"begindatum": "dag"})
-    pkey = ["bsn", "begindatum", "einddatum"]
+    pkey = ["client_key", "begindatum", "einddatum"]
     periods = t[~t["is_dag"]].groupby(pkey).agg(ritten=("geleverd_volume", "sum")).reset_index()
     dl = periods.merge(
-        db[db["is_dag"]][["bsn", "begindatum"]].rename(columns={"begindatum": "dag"}), on="bsn"
+        db[db["is_dag"]][["client_key", "begindatum"]].rename(columns={"begindatum": "dag"}),
+        on="client_key",
     )
     dl = dl[(dl["dag"] >= dl["begindatum"]) & (dl["dag"] <= dl["einddatum"])]
     dl = dl.groupby(pkey)["dag"].nunique().rename("dl").reset_index()
     pl_ = periods.merge(
         db[~db["is_dag"]].rename(columns={"begindatum": "d_begin", "einddatum": "d_eind"})[
-            ["bsn", "d_begin", "d_eind", "geleverd_volume"]
+            ["client_key", "d_begin", "d_eind", "geleverd_volume"]
         ],
-        on="bsn",
+        on="client_key",
     )
     pl_ = pl_[(pl_["d_begin"] <= pl_["einddatum"]) & (pl_["d_eind"] >= pl_["begindatum"])]
     pl_["overlap"] = np.minimum(
@@ -850,7 +867,7 @@ def vervoer_zonder_dagbesteding(m: dict) -> pd.DataFrame:
         + 1,
     )
     pl_ = pl_.groupby(pkey)["overlap"].sum().rename("pl").reset_index()
-    used = periods.merge(covered, on="bsn")
+    used = periods.merge(covered, on="client_key")
     used = used[(used["dag"] >= used["begindatum"]) & (used["dag"] <= used["einddatum"])]
     used = used.groupby(pkey).size().rename("gebruikt").reset_index()
     bal = (
@@ -879,7 +896,14 @@ def vervoer_zonder_dagbesteding(m: dict) -> pd.DataFrame:
 
 
 # ---- 5. beschermd wonen: afwezigheid ------------------------------------------------------------
-LINE = ["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn", "maand", "referentie_nummer"]
+LINE = [
+    "gemeente_code",
+    "aanbieder_agb",
+    "toewijzing_nummer",
+    "client_key",
+    "maand",
+    "referentie_nummer",
+]
 
 
 def bw_claim_days(m: dict) -> pd.DataFrame:
@@ -902,7 +926,7 @@ def absences(m: dict) -> pd.DataFrame:
 
 def days_in_absences(claim_days: pd.DataFrame, absent: pd.DataFrame) -> pd.DataFrame:
     a = absent.rename(columns={"begindatum": "a_begin", "einddatum": "a_eind"})
-    hit = claim_days.drop(columns=["begindatum", "einddatum"]).merge(a, on="bsn")
+    hit = claim_days.drop(columns=["begindatum", "einddatum"]).merge(a, on="client_key")
     return hit[within(hit["dag"], hit["a_begin"], hit["a_eind"])]
 
 
@@ -983,10 +1007,10 @@ def bw_nadert_6_maanden(m: dict) -> pd.DataFrame:
         alloc["in_scope"]
         & alloc["soort"].isin(["bw", "categorie:15"])
         & (alloc["einddatum"].isna() | (alloc["einddatum"] >= peil))
-    ][["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "bsn"]]
+    ][["gemeente_code", "aanbieder_agb", "toewijzing_nummer", "client_key"]]
     x = (
-        a[["afwezigheid_id", "bsn", "begindatum"]]
-        .merge(t, on="bsn")
+        a[["afwezigheid_id", "client_key", "begindatum"]]
+        .merge(t, on="client_key")
         .merge(m["params"][["gemeente_code", "max_maanden", "nadert_maanden"]], on="gemeente_code")
     )
     x["grens"] = add_months(x["begindatum"], x["max_maanden"].astype(int))

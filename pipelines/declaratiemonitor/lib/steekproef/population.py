@@ -1,8 +1,8 @@
 """The population to sample from: net claim lines or signals, read from the warehouse.
 
-`client_key` comes from an existing `client_key` column when the table has one, else from the
-warehouse macro `client_key(bsn)` (connections from `lib.warehouse.connect`). The BSN is never
-returned.
+`client_key` is the column of models.declaraties_netto (staging pseudonymised the BSN). A
+warehouse built before that still has `bsn` there; then the warehouse macro `client_key(bsn)`
+computes it (connections from `lib.warehouse.connect`). The BSN is never returned.
 """
 
 import hashlib
