@@ -42,6 +42,7 @@ def test_every_staged_table_has_a_blocking_gx_check() -> None:
         "afwezigheden",
         "reisafstanden",
         "zorgmeldingen",
+        "declaratie_antwoorden",
     ):
         assert checks[f"gx_{table}"].blocking
 

@@ -56,7 +56,12 @@ def all_text(batch: XmlBatch) -> str:
 # -- mapping of the hand-written samples ----------------------------------------------
 def test_tables_have_exactly_the_contract_columns_as_strings():
     batch = read_xml_folder(SAMPLES / "iwmo")
-    assert set(batch.tables) == {"toewijzingen", "declaraties", "zorgmeldingen"}
+    assert set(batch.tables) == {
+        "toewijzingen",
+        "declaraties",
+        "zorgmeldingen",
+        "declaratie_antwoorden",
+    }
     for name, table in batch.tables.items():
         assert table.column_names == [*COLUMNS[name], "_bron", "_regel"]
         assert all(f.type == pa.string() for f in table.schema)
@@ -148,6 +153,7 @@ def test_ijw_messages_map_the_same_way():
         "toewijzingen": 3,
         "declaraties": 3,
         "zorgmeldingen": 2,
+        "declaratie_antwoorden": 1,
     }
     decl = rows(batch, "declaraties")
     assert {r["gemeente_code"] for r in decl} == {"1771"}

@@ -192,7 +192,7 @@ def test_region_has_all_files(region):
 
 
 def test_no_unknown_region_folders():
-    assert {p.name for p in REF.iterdir() if p.is_dir()} == set(REGIONS) | {"default"}
+    assert {p.name for p in REF.iterdir() if p.is_dir()} == set(REGIONS) | {"default", "iwmo"}
 
 
 @pytest.mark.parametrize(
@@ -440,3 +440,17 @@ def test_drechterland_overrides():
     assert data["gemeenten"] == {
         "0498": {"max_etmalen_per_week": 3, "dagbesteding_samen_met_ib": True}
     }
+
+
+def test_wj001_retourcodes_list():
+    """The WJ001 code list that staging checks the 325 retourcodes against (iwmo/BRON.md)."""
+    header, rows = read_csv(REF / "iwmo" / "wj001_retourcodes.csv")
+    assert header == ["code", "omschrijving", "afwijzing"]
+    codes = [r["code"] for r in rows]
+    assert len(codes) == len(set(codes)) == 59
+    assert all(re.fullmatch(r"[0-9A-Z]{4}", c) for c in codes)
+    assert all(r["omschrijving"].strip() for r in rows)
+    not_rejecting = {r["code"] for r in rows if not boolean(r["afwijzing"])}
+    assert not_rejecting == {"0200", "0233", "8001"}
+    assert {"0001", "0611", "9307", "9339", "9340", "9341", "8187", "9366"} <= set(codes)
+    assert "wj001_retourcodes.csv" in (REF / "iwmo" / "BRON.md").read_text(encoding="utf-8")

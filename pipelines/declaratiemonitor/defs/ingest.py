@@ -14,14 +14,15 @@ from declaratiemonitor.lib.operations import incremental
 from declaratiemonitor.lib.timing import timed_step
 from declaratiemonitor.lib.warehouse import scalar
 
-XML_TABLES = ("toewijzingen", "declaraties", "zorgmeldingen")
+XML_TABLES = ("toewijzingen", "declaraties", "zorgmeldingen", "declaratie_antwoorden")
 
 
 @dg.asset(
     key=["landing", "xml"],
     group_name="landing",
     kinds={"xml", "duckdb"},
-    description="iWmo/iJw 3.2-berichten (301, 323, 305, 307) uit landing/xml/, veilig gelezen.",
+    description="iWmo/iJw 3.2-berichten (301, 323, 325, 305, 307) uit landing/xml/, veilig "
+    "gelezen.",
 )
 def landing_xml(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings

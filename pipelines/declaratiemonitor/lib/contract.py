@@ -3,7 +3,11 @@
 Staging SQL is generated from this declaration (lib/staging.py), so a column is described once.
 """
 
+import csv
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from declaratiemonitor.paths import REFERENCE_DIR
 
 EENHEDEN = ("01", "04", "14", "16", "82", "83", "84")
 FREQUENTIES = ("1", "2", "4", "6")
@@ -29,6 +33,8 @@ class Column:
     allowed: tuple[str, ...] = ()  # allowed codes (after trimming), empty = any
     pattern: str | None = None  # regular expression the raw text must match fully
     positive: bool = False  # numeric value must be > 0
+    separator: str | None = None  # a list in one cell: `allowed` applies to every item
+    codelijst: str | None = None  # the code list `allowed` comes from (named in reasons)
 
     @property
     def staged_name(self) -> str:
@@ -71,6 +77,15 @@ AGB = _c("aanbieder_agb", pattern="[0-9]{8}")
 CATEGORIE = _c("product_categorie", pattern="[0-9]{2}")
 PRODUCT = _c("product_code", required=False, pattern="[0-9A-Za-z]{5}")
 EENHEID = _c("eenheid", allowed=EENHEDEN)
+
+
+def _codes(path: Path) -> tuple[str, ...]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return tuple(row["code"] for row in csv.DictReader(f))
+
+
+# iWmo/iJw 3.2 code list WJ001 (data/reference/iwmo/BRON.md)
+RETOURCODES = _codes(REFERENCE_DIR / "iwmo" / "wj001_retourcodes.csv")
 
 TABLES: dict[str, Table] = {
     t.name: t
@@ -201,6 +216,32 @@ TABLES: dict[str, Table] = {
                 _c("soort", allowed=("start", "stop")),
                 _c("datum", "date"),
                 _c("reden", required=False),
+            ),
+        ),
+        Table(
+            "declaratie_antwoorden",
+            (
+                GEMEENTE,
+                AGB,
+                _c("declaratie_nummer"),
+                _c("declaratie_dagtekening", "date"),
+                _c("referentie_nummer", required=False),
+                _c(
+                    "retourcodes",
+                    required=False,
+                    allowed=RETOURCODES,
+                    separator=";",
+                    codelijst="WJ001",
+                ),
+            ),
+            # an exact repeat (a 325 delivered twice) would count twice; two answers that
+            # differ are both kept (docs/iwmo.md, "325 answers")
+            unique_key=(
+                "gemeente_code",
+                "aanbieder_agb",
+                "declaratie_nummer",
+                "referentie_nummer",
+                "retourcodes",
             ),
         ),
         Table(

@@ -58,7 +58,9 @@ def _reasons(col: Column) -> list[str]:
             f"case when {t} < date {_quote(MIN_DATE)} or {t} > date {_quote(MAX_DATE)} then "
             f"'datum buiten het plausibele bereik ({span}) in kolom {n}: ' || {_shown(col)} end"
         )
-    if col.allowed:
+    if col.allowed and col.separator:
+        out.append(_unknown_items(col))
+    elif col.allowed:
         codes = ", ".join(_quote(a) for a in col.allowed)
         out.append(
             f"case when {n} is not null and {n} not in ({codes}) then "
@@ -77,6 +79,21 @@ def _reasons(col: Column) -> list[str]:
             "then 'BSN voldoet niet aan de elfproef' end"
         )
     return out
+
+
+def _unknown_items(col: Column) -> str:
+    """A list of codes in one cell (`0611` or `9339;9340`): every item, trimmed, must be an
+    allowed code; the reason names the unknown ones."""
+    n, codes = col.name, ", ".join(_quote(a) for a in col.allowed)
+    items = f"list_transform(string_split({n}, {_quote(col.separator)}), lambda x: trim(x))"
+    unknown = f"list_filter({items}, lambda x: x not in ({codes}))"
+    quoted = "'''' || left(x, 40) || ''''"
+    shown = f"array_to_string(list_transform({unknown}, lambda x: {quoted}), ', ')"
+    source = f" (niet in codelijst {col.codelijst})" if col.codelijst else ""
+    return (
+        f"case when {n} is not null and len({unknown}) > 0 then "
+        f"'onbekende code in kolom {n}{source}: ' || {shown} end"
+    )
 
 
 def _full_match(name: str, pattern: str) -> str:

@@ -1,4 +1,4 @@
-"""Stream iWmo/iJw 3.2 messages (301, 305, 307, 323) from a folder into contract tables.
+"""Stream iWmo/iJw 3.2 messages (301, 305, 307, 323, 325) from a folder into contract tables.
 
 Per file: the root element is sniffed first (namespace -> standard, release and message
 type), then the file is fed in chunks to a non-validating pull parser that reports only the
@@ -20,15 +20,19 @@ from pathlib import Path
 import pyarrow as pa
 from lxml import etree
 
+from declaratiemonitor.lib.iwmo import answers
 from declaratiemonitor.lib.iwmo.rows import RowBuffer, Sink
 from declaratiemonitor.lib.iwmo.safety import LIMITS, XmlRejected, new_parser, sniff_root
 from declaratiemonitor.lib.iwmo.standard import (
+    ANSWER_FIELDS,
     BERICHT_CODES,
     BUDGET_EENHEID,
     BUDGET_FREQUENTIE,
     CONTAINERS,
     HEADER_FIELDS,
     INDEXED,
+    LIST_SEPARATOR,
+    MESSAGE_LEAVES,
     NS_RE,
     SPECS,
     STANDARDS,
@@ -90,6 +94,8 @@ class MessageReader:
         self.last_done = "/"
         self.table_hint = UNKNOWN_TABLE  # table named in rejections before the type is known
         self.lines, self.last_line_len = 1, 0
+        self.records = 0  # record elements closed so far (rows and rejected elements)
+        self.answers: list[int] = []  # 325: `records` when each DeclaratieAntwoord opened
 
     # -- driving the parser -------------------------------------------------------------
     def run(self) -> None:
@@ -126,7 +132,7 @@ class MessageReader:
         self.spec, self.standard = _message_type(namespace, local)
         self.buffer = RowBuffer(self.spec.table, self.bron)
         self.ns = namespace
-        self.names, self.fields = _tag_maps(
+        self.names, self.fields, self.header_tree, self.answer_tree = _tag_maps(
             self.spec.nummer, namespace, basis_namespace(self.standard)
         )
 
@@ -188,6 +194,8 @@ class MessageReader:
         self.counters.append({})
         if local in self.spec.context:
             self._read_context(elem, self.spec.context[local])
+        if self.spec.answer and local == "DeclaratieAntwoord":
+            self.answers.append(self.records)
 
     def _end(self, elem: etree._Element) -> None:
         self._check_depth(elem)
@@ -196,6 +204,8 @@ class MessageReader:
             self._check_header(elem)
         elif len(self.stack) == len(self.spec.record) and tuple(self.stack) == self.spec.record:
             self._record(elem)
+        elif self.spec.answer and len(self.stack) <= 2:
+            self._answer_end(elem, local)
         self.last_done = self._where()
         self.stack.pop()
         self.segments.pop()
@@ -233,17 +243,20 @@ class MessageReader:
         }
         _check_release(self.standard, self.spec, values)
         self.fixed = {column: values[k] for k, column in self.spec.header.items()}
+        if self.header_tree:
+            extra, problems = _values(_walk(header, self.header_tree), self.spec.header_fields)
+            if problems:
+                raise XmlRejected(
+                    "Header niet verwerkt: " + "; ".join(problems) + ".", "/Bericht/Header"
+                )
+            self.fixed.update(extra)
 
     # -- records ----------------------------------------------------------------------------
     def _record(self, elem: etree._Element) -> None:
         regel = self._where()
-        if self.fixed is None:
-            raise XmlRejected(
-                "Header ontbreekt of staat niet aan het begin van het bericht; "
-                "het bestand is niet verwerkt.",
-                regel,
-            )
-        values, problems = _values(_walk(elem, self.fields), self.spec)
+        self._require_header(regel)
+        self.records += 1
+        values, problems = _values(_walk(elem, self.fields), self.spec.fields)
         reason = _element_problem(values, problems)
         if reason:
             self.sink.reject(self.spec.table, self.bron, regel, reason)
@@ -252,6 +265,37 @@ class MessageReader:
         if self.spec.table == "toewijzingen":
             _budget_unit(row, values)
         self.buffer.append(row, regel)
+
+    def _require_header(self, regel: str) -> None:
+        if self.fixed is None:
+            raise XmlRejected(
+                "Header ontbreekt of staat niet aan het begin van het bericht; "
+                "het bestand is niet verwerkt.",
+                regel,
+            )
+
+    # -- 325: the answer as a whole ---------------------------------------------------------
+    def _answer_end(self, elem: etree._Element, local: str) -> None:
+        if len(self.stack) == 1:  # the root closes
+            if not self.answers:
+                self._require_header("/Bericht")
+                reason = answers.unanswered_reason(self.fixed.get("_header_codes"))
+                self.sink.reject(self.spec.table, self.bron, "/Bericht", reason)
+            return
+        if local != "DeclaratieAntwoord":
+            return
+        self._require_header(answers.ANSWER_REGEL)
+        values, problems = _values(_walk(elem, self.answer_tree), ANSWER_FIELDS)
+        if "Clienten" in self.counters[-1]:  # DeclaratieNummer was read when Clienten opened
+            values["declaratie_nummer"] = self.context.get("declaratie_nummer")
+        codes = answers.answer_codes(self.fixed.get("_header_codes"), values.get("_codes"))
+        listed = self.records - self.answers[-1]
+        if problems:
+            reason = "Element niet verwerkt: " + "; ".join(problems) + "."
+            self.sink.reject(self.spec.table, self.bron, answers.ANSWER_REGEL, reason)
+        elif answers.is_row(listed, codes):
+            row = {**self.fixed, **values, "referentie_nummer": None, "retourcodes": codes}
+            self.buffer.append(row, self._where())
 
     # -- failure ------------------------------------------------------------------------
     def _where(self) -> str:
@@ -287,7 +331,7 @@ def _message_type(namespace: str | None, local: str) -> tuple[MessageSpec, str]:
     if spec is None:
         raise XmlRejected(
             f"Berichttype {m['prefix']}{m['nummer']} wordt niet ingelezen: "
-            "alleen 301, 305, 307 en 323."
+            "alleen 301, 305, 307, 323 en 325."
         )
     if local != "Bericht":
         raise XmlRejected(f"Root-element heet '{local}' in plaats van 'Bericht'.")
@@ -327,22 +371,33 @@ def _check_release(standard: str, spec: MessageSpec, header: dict[str, str | Non
 
 
 @functools.cache
-def _tag_maps(nummer: str, ns: str, bns: str) -> tuple[dict[str, str], dict]:
-    """{namespaced container tag: local name} and the record's field tree, per namespace."""
-    return {f"{{{ns}}}{n}": n for n in CONTAINERS}, _field_tree(SPECS[nummer], ns, bns)
+def _tag_maps(nummer: str, ns: str, bns: str) -> tuple[dict[str, str], dict, dict, dict]:
+    """{namespaced container tag: local name} and the field trees of the record, the extra
+    Header fields and (325) the answer, per namespace."""
+    spec = SPECS[nummer]
+    answer = _field_tree(ANSWER_FIELDS, ns, bns) if spec.answer else {}
+    return (
+        {f"{{{ns}}}{n}": n for n in CONTAINERS},
+        _field_tree(spec.fields, ns, bns),
+        _field_tree(spec.header_fields, ns, bns),
+        answer,
+    )
 
 
-def _field_tree(spec: MessageSpec, ns: str, bns: str) -> dict[str, tuple[str | None, dict]]:
-    """{child tag: (column or None, {grandchild tag: column})} for one record element.
-    Children of the record are in the message namespace, their children in the basisschema."""
+def _field_tree(
+    fields: dict[tuple[str, ...], str], ns: str, bns: str
+) -> dict[str, tuple[str | None, dict]]:
+    """{child tag: (column or None, {grandchild tag: column})} for one element. Its children
+    are in the message namespace, their children in the basisschema (but `MESSAGE_LEAVES`)."""
     tree: dict[str, tuple[str | None, dict]] = {}
-    for path, column in spec.fields.items():
+    for path, column in fields.items():
         tag = f"{{{ns}}}{path[0]}"
         own, sub = tree.get(tag, (None, {}))
         if len(path) == 1:
             tree[tag] = (column, sub)
         else:
-            sub[f"{{{bns}}}{path[1]}"] = column
+            leaf_ns = ns if path[1] in MESSAGE_LEAVES else bns
+            sub[f"{{{leaf_ns}}}{path[1]}"] = column
             tree[tag] = (own, sub)
     return tree
 
@@ -365,28 +420,37 @@ def _walk(elem: etree._Element, tree: dict) -> list[tuple[str, str | None]]:
     return found
 
 
-def _values(found: list[tuple[str, str | None]], spec: MessageSpec) -> tuple[dict, list[str]]:
+def _values(
+    found: list[tuple[str, str | None]], fields: dict[tuple[str, ...], str]
+) -> tuple[dict, list[str]]:
+    """Column values from (column, raw text) pairs; problems: a mapped element that occurs
+    twice (except a list element such as RetourCode, whose values are joined), or too long."""
     values = {column: _text(text) for column, text in found}
     problems = []
-    if len(values) != len(found):
-        seen = [column for column, _ in found]
-        problems += [
-            f"element {_element_name(spec, c)} komt meer dan eens voor"
-            for c in dict.fromkeys(seen)
-            if seen.count(c) > 1
-        ]
+    seen = [column for column, _ in found]
+    for column in dict.fromkeys(seen):
+        if seen.count(column) == 1:
+            continue
+        if column in LISTS:
+            items = [_text(text) for c, text in found if c == column]
+            values[column] = LIST_SEPARATOR.join(t for t in items if t) or None
+        else:
+            problems.append(f"element {_element_name(fields, column)} komt meer dan eens voor")
     for column, text in found:
         if text is not None and len(text) > LIMITS.max_value_chars:
             problems.append(
-                f"waarde van {_element_name(spec, column)} is langer dan "
+                f"waarde van {_element_name(fields, column)} is langer dan "
                 f"{LIMITS.max_value_chars} tekens"
             )
             values[column] = None
     return values, problems
 
 
-def _element_name(spec: MessageSpec, column: str) -> str:
-    return next("/".join(p) for p, c in spec.fields.items() if c == column)
+LISTS = frozenset(c for spec in SPECS.values() for c in spec.lists)
+
+
+def _element_name(fields: dict[tuple[str, ...], str], column: str) -> str:
+    return next("/".join(p) for p, c in fields.items() if c == column)
 
 
 def _text(text: str | None) -> str | None:

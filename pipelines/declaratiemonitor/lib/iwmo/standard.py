@@ -1,9 +1,10 @@
 """What the reader and writer know about iWmo / iJw 3.2 messages.
 
-Element names, namespaces and message codes follow the 3.2 XSDs (WMO301/305/307/323 and
-JW301/305/307/323): one `Bericht` root with a `Header` and either one `Client` (301, 305, 307)
-or one `Declaratie` with `Clienten` (323). Codes in the basisschema (`Categorie`, `Code`,
-`Volume`, `Bedrag`, `DebetCredit`, ...) live in the basisschema namespace; the reader matches
+Element names, namespaces and message codes follow the 3.2 XSDs (WMO301/305/307/323/325 and
+JW301/305/307/323/325): one `Bericht` root with a `Header` and either one `Client` (301, 305,
+307), one `Declaratie` with `Clienten` (323) or one `DeclaratieAntwoord` with `Clienten`
+(325). Codes in the basisschema (`Categorie`, `Code`, `Volume`, `Bedrag`, `DebetCredit`, ...)
+live in the basisschema namespace, except `RetourCode` (message namespace); the reader matches
 local names within those two namespaces only.
 """
 
@@ -17,11 +18,14 @@ NS_RE = re.compile(
     r"(?P<prefix>[a-z]+)(?P<nummer>\d{3})/schema$"
 )
 BERICHT_CODES = {
-    "iwmo": {"301": "414", "305": "418", "307": "420", "323": "484"},
-    "ijw": {"301": "436", "305": "438", "307": "440", "323": "490"},
+    "iwmo": {"301": "414", "305": "418", "307": "420", "323": "484", "325": "485"},
+    "ijw": {"301": "436", "305": "438", "307": "440", "323": "490", "325": "491"},
 }
 # Elements whose position among same-named siblings is part of the element path (_regel).
 INDEXED = frozenset({"Client", "ToegewezenProduct", "StartProduct", "StopProduct", "Prestatie"})
+# Grandchildren of a record that are in the message namespace rather than the basisschema.
+MESSAGE_LEAVES = frozenset({"RetourCode"})
+LIST_SEPARATOR = ";"  # a repeated element (RetourCode) is one column, its values joined
 
 COLUMNS = {
     "toewijzingen": (
@@ -60,6 +64,14 @@ COLUMNS = {
         "ingediend_bedrag_cents",
     ),
     "zorgmeldingen": ("toewijzing_nummer", "aanbieder_agb", "bsn", "soort", "datum", "reden"),
+    "declaratie_antwoorden": (
+        "gemeente_code",
+        "aanbieder_agb",
+        "declaratie_nummer",
+        "declaratie_dagtekening",
+        "referentie_nummer",
+        "retourcodes",
+    ),
 }
 TABLES = tuple(COLUMNS)
 
@@ -93,6 +105,10 @@ class MessageSpec:
     fields: dict[tuple[str, ...], str]  # paths relative to the record -> column
     constants: dict[str, str] = field(default_factory=dict)
     header: dict[str, str] = field(default_factory=dict)  # Afzender/Ontvanger -> column
+    # further Header paths -> column (read once, like Afzender and Ontvanger)
+    header_fields: dict[tuple[str, ...], str] = field(default_factory=dict)
+    lists: frozenset[str] = frozenset()  # columns whose element may repeat (values joined)
+    answer: bool = False  # a 325: an answer without listed prestaties is a row of its own
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -195,6 +211,31 @@ SPECS = {
         header=_FROM_AANBIEDER,
     ),
 }
+SPECS["325"] = MessageSpec(
+    "325",
+    "declaratie_antwoorden",
+    ("Bericht", "DeclaratieAntwoord", "Clienten", "Client", "Prestaties", "Prestatie"),
+    {"Clienten": {"DeclaratieNummer": "declaratie_nummer"}},
+    _paths(
+        {
+            "ProductReferentie/ReferentieNummer": "referentie_nummer",
+            "RetourCodes/RetourCode": "retourcodes",
+        }
+    ),
+    header=_FROM_GEMEENTE,
+    header_fields=_paths(
+        {
+            "DeclaratieIdentificatie/Dagtekening": "declaratie_dagtekening",
+            "RetourCodes/RetourCode": "_header_codes",
+        }
+    ),
+    lists=frozenset({"retourcodes", "_header_codes", "_codes"}),
+    answer=True,
+)
+# The answer as a whole (325): DeclaratieAntwoord's own children, read when it closes.
+ANSWER_FIELDS = _paths(
+    {"DeclaratieNummer": "declaratie_nummer", "RetourCodes/RetourCode": "_codes"}
+)
 # Every element the reader follows with parse events; everything else is read from these.
 CONTAINERS = frozenset(
     {"Header"}

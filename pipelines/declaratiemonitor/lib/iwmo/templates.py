@@ -31,7 +31,10 @@ class Template:
     def wrap(self, name: str, inner: str) -> str:
         return f"<{self.p}:{name}>{inner}</{self.p}:{name}>" if inner else ""
 
-    def open(self, afzender: str | None, ontvanger: str | None, ident: str, dag: str) -> str:
+    def open(
+        self, afzender: str | None, ontvanger: str | None, ident: str, dag: str, extra: str = ""
+    ) -> str:
+        """XML declaration, root and Header; `extra`: the Header's elements after XsdVersie."""
         p, b = self.p, self.b
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -43,7 +46,7 @@ class Template:
             f"<{p}:BerichtIdentificatie>{self.bel('Identificatie', ident)}"
             f"{self.bel('Dagtekening', dag)}</{p}:BerichtIdentificatie>"
             f"<{p}:XsdVersie>{self.bel('BasisschemaXsdVersie', XSD_VERSIE)}"
-            f"{self.bel('BerichtXsdVersie', XSD_VERSIE)}</{p}:XsdVersie></{p}:Header>\n"
+            f"{self.bel('BerichtXsdVersie', XSD_VERSIE)}</{p}:XsdVersie>{extra}</{p}:Header>\n"
         )
 
     def close(self) -> str:
@@ -120,7 +123,8 @@ class Template:
     def declaratie_close(self) -> str:
         return f"</{self.p}:Clienten></{self.p}:Declaratie>\n"
 
-    def prestatie(self, r: dict) -> str:
+    def prestatie(self, r: dict, extra: str = "") -> str:
+        """A Prestatie (323); a 325 repeats it with its RetourCodes as `extra`."""
         p = self.p
         referentie = self.bel("ReferentieNummer", r["referentie_nummer"]) + self.bel(
             "VorigReferentieNummer", r["vorig_referentie_nummer"]
@@ -134,8 +138,32 @@ class Template:
             f"{self.el('GeleverdVolume', r['geleverd_volume'])}{self.el('Eenheid', r['eenheid'])}"
             f"{self.el('ProductTarief', r['product_tarief_cents'])}"
             f"{self.wrap('IngediendBedrag', self.bel('Bedrag', r['ingediend_bedrag_cents']) + self.bel('DebetCredit', r['debet_credit']))}"  # noqa: E501
-            f"</{p}:Prestatie>\n"
+            f"{extra}</{p}:Prestatie>\n"
         )
+
+    # -- 325 ----------------------------------------------------------------------------
+    def retourcodes(self, codes: str | None) -> str:
+        """RetourCodes with one RetourCode per `;`-separated code; nothing for null."""
+        items = [c.strip() for c in (codes or "").split(";") if c.strip()]
+        return self.wrap("RetourCodes", "".join(self.el("RetourCode", c) for c in items))
+
+    def answer_header(self, ident: str | None, dag: str | None, codes: str | None) -> str:
+        """The 325's Header elements after XsdVersie: the answered 323 and the Header codes."""
+        b = self.bel
+        xsd = b("BasisschemaXsdVersie", XSD_VERSIE) + b("BerichtXsdVersie", XSD_VERSIE)
+        declaratie = b("Identificatie", ident) + b("Dagtekening", dag)
+        return (
+            self.wrap("DeclaratieIdentificatie", declaratie)
+            + self.wrap("XsdVersieDeclaratie", xsd)
+            + self.retourcodes(codes)
+        )
+
+    def total(self, name: str, cents: int | None) -> str:
+        if cents is None:
+            return ""
+        sign = "C" if cents < 0 else "D"
+        inner = self.bel("TotaalBedrag", str(abs(cents))) + self.bel("DebetCredit", sign)
+        return self.wrap(name, inner)
 
     # -- 305 / 307 ------------------------------------------------------------------------
     def zorg_product(self, r: dict) -> str:

@@ -1,10 +1,11 @@
-"""Write contract tables as iWmo/iJw 3.2 messages (301, 305, 307, 323).
+"""Write contract tables as iWmo/iJw 3.2 messages (301, 305, 307, 323, 325).
 
 Grouping follows the standard: a 301, 305 or 307 message holds exactly one Client, so those
 are written per gemeente + aanbieder + client; a 323 holds one Declaratie with many clients, so
 it is written per gemeente + aanbieder + declaratie_nummer (+ dagtekening). A later version of
 the same toewijzing (or a second melding for the same toewijzing) goes into a later message,
 so file order keeps row order for ties. No message holds more than `lines_per_file` rows.
+The 325 (declaratie_antwoorden) is written by writer_325.py.
 Messages are streamed to disk as text, row by row.
 """
 
@@ -19,6 +20,7 @@ import polars as pl
 
 from declaratiemonitor.lib.iwmo.standard import COLUMNS, STANDARDS
 from declaratiemonitor.lib.iwmo.templates import Template
+from declaratiemonitor.lib.iwmo.writer_325 import write_325
 
 CODE_WIDTHS = {
     "gemeente_code": 4,
@@ -38,7 +40,8 @@ def write_xml_messages(
     standard: str = "iwmo",
     lines_per_file: int = 50_000,
 ) -> list[Path]:
-    """Write toewijzingen (301), declaraties (323) and zorgmeldingen (305/307) under out_dir."""
+    """Write toewijzingen (301), declaraties (323), zorgmeldingen (305/307) and
+    declaratie_antwoorden (325) under out_dir."""
     if standard not in STANDARDS:
         raise ValueError(f"Onbekende standaard {standard!r}: kies 'iwmo' of 'ijw'.")
     if lines_per_file < 1:
@@ -46,10 +49,13 @@ def write_xml_messages(
     out = Output(Path(out_dir), standard)
     toewijzingen = as_text(tables.get("toewijzingen"), "toewijzingen")
     _write_301(out, toewijzingen, lines_per_file)
-    _write_323(out, as_text(tables.get("declaraties"), "declaraties"), lines_per_file)
+    declaraties = as_text(tables.get("declaraties"), "declaraties")
+    idents = _write_323(out, declaraties, lines_per_file)
     _write_zorg(
         out, as_text(tables.get("zorgmeldingen"), "zorgmeldingen"), toewijzingen, lines_per_file
     )
+    answers = as_text(tables.get("declaratie_antwoorden"), "declaratie_antwoorden")
+    write_325(out, answers, declaraties, idents, lines_per_file)
     return out.paths
 
 
@@ -168,9 +174,12 @@ def _write_301(out: Output, df: pl.DataFrame, lines: int) -> None:
 
 
 # -- 323 ----------------------------------------------------------------------------------
-def _write_323(out: Output, df: pl.DataFrame, lines: int) -> None:
+def _write_323(out: Output, df: pl.DataFrame, lines: int) -> dict[tuple, str]:
+    """Writes the 323s; returns the BerichtIdentificatie of each (the first message of a
+    declaratie), by gemeente, aanbieder, declaratie_nummer and dagtekening (for the 325)."""
+    idents: dict[tuple, str] = {}
     if df.is_empty():
-        return
+        return idents
     key = ["gemeente_code", "aanbieder_agb", "declaratie_nummer", "declaratie_dagtekening"]
     df = message_order(df, key, lines, inner=("bsn",))
     signed = pl.col("ingediend_bedrag_cents").cast(pl.Int64, strict=False)
@@ -182,6 +191,7 @@ def _write_323(out: Output, df: pl.DataFrame, lines: int) -> None:
     t = Template(out.standard, "323")
     for first, rows in messages(df):
         path = out.new_file("323", first["gemeente_code"], first["aanbieder_agb"])
+        idents.setdefault(tuple(first[k] for k in key), out.ident())
         with path.open("w", encoding="utf-8", newline="\n") as f:
             dag = first["declaratie_dagtekening"]
             f.write(
@@ -197,6 +207,7 @@ def _write_323(out: Output, df: pl.DataFrame, lines: int) -> None:
             )
             _write_clients(f, t, rows)
             f.write(t.declaratie_close() + t.close())
+    return idents
 
 
 def _write_clients(f, t: Template, rows: Iterator[dict]) -> None:
