@@ -26,9 +26,12 @@ def read_sql_file(path: Path) -> SqlFile:
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if in_header and stripped.startswith("--"):
-            text = stripped[2:].strip()
+            raw = stripped[2:]
+            text = raw.strip()
             head, sep, value = text.partition(":")
-            if sep and head.isidentifier() and not text.startswith(" "):
+            # `-- key: value`; an indented line (`--   more text`) continues the value, also
+            # when it starts with "word:"
+            if sep and head.isidentifier() and not raw.startswith("  "):
                 key = head
                 header[key] = value.strip()
             elif key and text:
