@@ -229,3 +229,17 @@ def test_duplicate_rows(landing, tmp_path) -> None:
     signals = pl.read_parquet(tmp_path / "out" / "signals.parquet")
     assert "integriteit.dubbele_declaratie" in set(signals["rule_id"])
     assert summary(tmp_path)["tabellen"]["declaraties"]["geland"] == 2
+
+
+def test_repeated_distance_does_not_stop_the_run_and_is_reported(landing, tmp_path) -> None:
+    """Two reisafstanden rows for one client and aanbieder (e.g. a corrected distance delivered
+    below the old one): the run goes on, the last one delivered counts (models.vervoer_ritten)
+    and the repeat is reported as a warning. Was: the GX check stopped every rule."""
+    base = complete_rows("reisafstanden", [{}])[0]
+    write_csv(landing, "reisafstanden", [base, {**base, "enkele_reis_km": "12.5"}])
+    result = run(landing, tmp_path)
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / "run_summary.json").read_text(encoding="utf-8"))
+    assert summary["tabellen"]["reisafstanden"]["geland"] == 2
+    warnings = json.dumps(summary, ensure_ascii=False)
+    assert "dubbele sleutels" in warnings and "waarschuwing" in warnings
