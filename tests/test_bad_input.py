@@ -243,3 +243,28 @@ def test_repeated_distance_does_not_stop_the_run_and_is_reported(landing, tmp_pa
     assert summary["tabellen"]["reisafstanden"]["geland"] == 2
     warnings = json.dumps(summary, ensure_ascii=False)
     assert "dubbele sleutels" in warnings and "waarschuwing" in warnings
+
+
+PRODUCT_ROW = {
+    "gemeente_code": "0505",
+    "product_categorie": "02",
+    "product_code": "02A01",
+    "omschrijving": "Begeleiding",
+    "soort": "ib",
+    "eenheid": "04",
+    "tarief_cents": "6000",
+    "geldig_van": "2025-01-01",
+}
+
+
+@pytest.mark.parametrize("table", ["zorgmeldingen", "producten"])
+def test_a_row_delivered_twice_is_quarantined_not_a_stop(landing, tmp_path, table) -> None:
+    """A 305 sent twice, or a product row repeated in a municipality's override file: the
+    repeat goes to the quarantine with its reason and the run goes on. Was: the GX uniqueness
+    check stopped every rule."""
+    row = PRODUCT_ROW if table == "producten" else complete_rows(table, [{}])[0]
+    write_csv(landing, table, [row, row])
+    result = run(landing, tmp_path)
+    assert result.exit_code == 0, result.output
+    reasons = quarantine(tmp_path, table)["reden"].to_list()
+    assert len(reasons) == 1 and reasons[0].startswith("dubbele sleutel"), reasons

@@ -217,6 +217,8 @@ TABLES: dict[str, Table] = {
                 _c("datum", "date"),
                 _c("reden", required=False),
             ),
+            # a 305/307 delivered twice: the repeat is quarantined (it changes nothing)
+            unique_key=("toewijzing_nummer", "aanbieder_agb", "soort", "datum"),
         ),
         Table(
             "declaratie_antwoorden",
@@ -258,6 +260,7 @@ TABLES: dict[str, Table] = {
                 _c("geldig_tot", "date", required=False),
             ),
             reference=True,
+            unique_key=("gemeente_code", "product_code", "geldig_van"),
         ),
         Table(
             "vervoer_staffels",
