@@ -196,6 +196,9 @@ def _readable(col: Column, x: str) -> str | None:
         return f"try_cast(lower(trim({x})) as boolean) is not null"
     if col.type != "varchar":
         return f"try_cast(trim({x}) as {col.type}) is not null"
+    if col.allowed and col.separator:  # a list of codes in one cell: every item a code
+        items = f"list_transform(string_split(trim({x}), {sql_str(col.separator)}), lambda y: trim(y))"
+        return f"list_has_all([{', '.join(sql_str(a) for a in col.allowed)}], {items})"
     if col.allowed:
         return f"trim({x}) in ({', '.join(sql_str(a) for a in col.allowed)})"
     if col.pattern:
@@ -226,6 +229,9 @@ def _unreadable(col: Column, file: str, example: str) -> str:
     shown = "(waarde niet getoond)" if col.name == "bsn" else f"'{example.strip()[:40]}'"
     if col.type in EXPECTED:
         expected = EXPECTED[col.type]
+    elif col.allowed and col.separator:
+        source = col.codelijst or "de codelijst"
+        expected = f"een lijst van codes uit {source}, gescheiden door '{col.separator}'"
     elif col.allowed:
         expected = "een van " + ", ".join(col.allowed)
     else:
