@@ -51,6 +51,8 @@ def test_quality_page_is_written_when_a_check_blocks_the_run(tmp_path: Path) -> 
     claims = [{"begindatum": "2026-01-01", "geleverd_volume": 0}]  # no usable claim: blocks
     result = run(write_landing(tmp_path / "landing", claims), tmp_path / "out")
     assert result.exit_code == 2 and "Kwaliteitscontrole mislukt" in result.output
+    assert "(declaraties: tabel heeft geen bruikbare rijen)" in result.output
+    assert "Kwaliteitsrapport van deze run:" in result.output and "gestopte_run" in result.output
     stopped = (tmp_path / "out" / "gestopte_run" / "kwaliteit.html").read_text(encoding="utf-8")
     assert "niet gehaald" in stopped and "tabel heeft rijen" in stopped
     assert (tmp_path / "out" / "dashboards" / "kwaliteit.html").read_bytes() == before

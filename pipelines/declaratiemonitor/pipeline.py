@@ -13,6 +13,7 @@ from declaratiemonitor.defs.resources import make_resources
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.faults import disk
 from declaratiemonitor.lib.operations.lock import default_wait, warehouse_lock
+from declaratiemonitor.lib.operations.publication import STOPPED
 
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -57,22 +58,26 @@ def run_pipeline(
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=False,
         )
-    _raise_on_blocking_checks(result)
+    _raise_on_blocking_checks(result, out)
     _raise_on_failure(result, Path(database.database), out)
     if not result.success:
         raise RuntimeError("run mislukt: onbekende oorzaak")
     return result
 
 
-def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult) -> None:
+def _raise_on_blocking_checks(result: dg.ExecuteInProcessResult, out: Path) -> None:
     failed = [
         e
         for e in result.get_asset_check_evaluations()
         if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
     ]
     if failed:
-        details = "; ".join(f"{e.check_name}: {e.description}" for e in failed)
-        raise InvoerFout(f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).")
+        details = "; ".join(f"{e.check_name.removeprefix('gx_')}: {e.description}" for e in failed)
+        report = out / STOPPED / "kwaliteit.html"
+        where = f" Kwaliteitsrapport van deze run: {report}." if report.exists() else ""
+        raise InvoerFout(
+            f"Kwaliteitscontrole mislukt, de regels zijn niet gedraaid ({details}).{where}"
+        )
 
 
 def _raise_on_failure(result: dg.ExecuteInProcessResult, warehouse: Path, out: Path) -> None:

@@ -59,7 +59,7 @@ class Finding:
     def describe(self) -> str:
         count = "" if self.unexpected is None else f" ({self.unexpected} rijen)"
         what = LABELS.get(self.expectation, self.expectation)
-        return f"{what}: {self.column or 'tabel'}{count}"
+        return f"{what}: {self.column}{count}" if self.column else f"{what}{count}"
 
 
 def suite_files() -> list[Path]:
