@@ -75,60 +75,78 @@ def build(con: duckdb.DuckDBPyConnection, selection: Selection) -> Pack:
     """The pack of one provider; an unknown AGB is an InvoerFout, a known provider without
     matching signals gives an empty pack (Pack.empty)."""
     require_history(con)
-    params = _params(selection)
-    names = name_lookup.load(con)
-    provider = _provider(con, selection.aanbieder, names)
-    known = _has_afhandeling(con)
-    extra = "".join(f", s.{c}" for c in queries.AFHANDELING_COLUMNS) if known else ""
-    signals = _with_texts(con.sql(queries.SIGNALS.format(extra=extra), params=params).pl(), known)
-    signals = name_lookup.with_labels(signals, names).rename({"gemeente_label": "gemeente"})
-    claims = con.sql(queries.CLAIMS, params=_claim_params(params)).fetchall()[0]
-    peildatum = con.execute("select getvariable('peildatum')").fetchall()[0][0]
-    if peildatum is None:
-        peildatum = con.execute("select max(peildatum) from main.signal_history").fetchall()[0][0]
-    return Pack(
-        selection,
-        provider,
-        peildatum,
-        Claims(int(claims[0]), int(claims[1]), claims[2], claims[3], list(claims[4])),
-        signals,
-        _evidence(con, signals, selection.aanbieder),
-        names,
-        known,
-    )
+    _check_known(con, selection.aanbieder)
+    return build_many(con, selection, [selection.aanbieder])[0]
 
 
-def _params(selection: Selection) -> dict:
-    return {
-        "agb": selection.aanbieder,
+def build_many(con: duckdb.DuckDBPyConnection, selection: Selection, agbs: list[str]) -> list[Pack]:
+    """The packs of these providers (the selection's aanbieder is ignored): one query per
+    table for all of them, so that a nightly run with many providers scans each table once."""
+    require_history(con)
+    params = {
+        "agbs": agbs,
         "gemeente": selection.gemeente,
         "vanaf": selection.vanaf,
         "statuses": list(selection.statuses),
     }
+    names = name_lookup.load(con)
+    known = _has_afhandeling(con)
+    extra = "".join(f", s.{c}" for c in queries.AFHANDELING_COLUMNS) if known else ""
+    signals = con.sql(queries.SIGNALS.format(extra=extra), params=params).pl()
+    signals = name_lookup.with_labels(signals, names).rename({"gemeente_label": "gemeente"})
+    signals = _with_texts(signals, known)
+    claims = _claims(con, {k: params[k] for k in ("agbs", "gemeente", "vanaf")})
+    evidence = _evidence(con, signals)
+    providers = _providers(con, agbs, names)
+    peildatum = _peildatum(con)
+    return [
+        Pack(
+            Selection(agb, selection.gemeente, selection.vanaf, selection.statuses),
+            providers[agb],
+            peildatum,
+            claims.get(agb, Claims(0, 0, None, None, [])),
+            signals.filter(pl.col("aanbieder_agb") == agb),
+            evidence.filter(pl.col("aanbieder_agb") == agb),
+            names,
+            known,
+        )
+        for agb in agbs
+    ]
 
 
-def _claim_params(params: dict) -> dict:
-    return {k: params[k] for k in ("agb", "gemeente", "vanaf")}
-
-
-def _provider(con, agb: str, names: name_lookup.Names) -> Provider:
-    has_names = _has_table(con, "staging", "aanbieders")
-    known = con.sql(
-        queries.KNOWN.format(
-            names="(select count(*) from staging.aanbieders where aanbieder_agb = $agb)"
-            if has_names
-            else "0"
-        ),
-        params={"agb": agb},
-    ).fetchall()[0][0]
+def _check_known(con, agb: str) -> None:
+    names = (
+        "(select count(*) from staging.aanbieders where aanbieder_agb = $agb)"
+        if _has_table(con, "staging", "aanbieders")
+        else "0"
+    )
+    known = con.sql(queries.KNOWN.format(names=names), params={"agb": agb}).fetchall()[0][0]
     if not known:
         raise InvoerFout(
             f"Aanbieder {agb} komt niet voor in het warehouse: geen declaraties, signalen of naam "
             "met deze AGB-code. Controleer de code (8 cijfers)."
         )
-    row = con.sql(queries.PROVIDER, params={"agb": agb}).fetchall() if has_names else []
-    naam, contact, email = row[0] if row else (None, None, None)
-    return Provider(agb, naam, contact, email, names.aanbieder(agb))
+
+
+def _providers(con, agbs: list[str], names: name_lookup.Names) -> dict[str, Provider]:
+    rows = {}
+    if _has_table(con, "staging", "aanbieders"):
+        rows = {r[0]: r[1:] for r in con.sql(queries.PROVIDERS, params={"agbs": agbs}).fetchall()}
+    return {
+        agb: Provider(agb, *rows.get(agb, (None, None, None)), names.aanbieder(agb)) for agb in agbs
+    }
+
+
+def _claims(con, params: dict) -> dict[str, Claims]:
+    rows = con.sql(queries.CLAIMS, params=params).fetchall()
+    return {r[0]: Claims(int(r[1]), int(r[2]), r[3], r[4], list(r[5])) for r in rows}
+
+
+def _peildatum(con) -> date | None:
+    peildatum = con.execute("select getvariable('peildatum')").fetchall()[0][0]
+    if peildatum is None:
+        peildatum = con.execute("select max(peildatum) from main.signal_history").fetchall()[0][0]
+    return peildatum
 
 
 def _has_table(con, schema: str, table: str) -> bool:
@@ -164,23 +182,26 @@ def _with_texts(signals: pl.DataFrame, known: bool) -> pl.DataFrame:
         pl.when(answered).then(paid).otherwise(0).alias("betaald_cents"),
         pl.when(answered).then(0).otherwise(pl.col("impact_cents")).alias("onbekend_cents"),
     )
-    # numbered in reading order: the rule with the most money first, then as the query sorted
-    rule_total = pl.col("impact_cents").sum().over("rule_id")
+    # numbered per provider in reading order: the rule with the most money first, then as the
+    # query sorted
+    rule_total = pl.col("impact_cents").sum().over("aanbieder_agb", "rule_id")
     signals = signals.with_row_index("_orde").sort(
-        [rule_total, "rule_id", "_orde"], descending=[True, False, False]
+        ["aanbieder_agb", rule_total, "rule_id", "_orde"],
+        descending=[False, True, False, False],
     )
-    numbered = signals.drop("_orde").with_row_index("nr", offset=1)
-    return numbered.with_columns(pl.col("nr").cast(pl.Int64))
+    nr = pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("aanbieder_agb")
+    return signals.drop("_orde").with_columns(nr.alias("nr"))
 
 
-def _evidence(con, signals: pl.DataFrame, agb: str) -> pl.DataFrame:
+def _evidence(con, signals: pl.DataFrame) -> pl.DataFrame:
     refs = (
-        signals.select("nr", "gemeente_code", pl.col("evidence").alias("ref"))
+        signals.select("aanbieder_agb", "nr", "gemeente_code", pl.col("evidence").alias("ref"))
         .explode("ref")
         .drop_nulls("ref")
     )
-    con.register("_pack_refs", pa.table(refs.select("ref", "nr", "gemeente_code").to_arrow()))
+    frame = refs.select("aanbieder_agb", "ref", "nr", "gemeente_code")
+    con.register("_pack_refs", pa.table(frame.to_arrow()))
     try:
-        return con.sql(queries.EVIDENCE, params={"agb": agb}).pl()
+        return con.sql(queries.EVIDENCE).pl()
     finally:
         con.unregister("_pack_refs")

@@ -61,7 +61,12 @@ EVIDENCE_COLUMNS = [
 def write_workbook(pack: Pack, path: Path) -> None:
     book = xlsxwriter.Workbook(
         str(path),
-        {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+        {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": True,  # no temporary files (removing them cost most of the time)
+        },
     )
     fmt = _formats(book)
     _summary(book.add_worksheet(SUMMARY), pack, fmt)

@@ -62,23 +62,15 @@ def providers_with(con: duckdb.DuckDBPyConnection, selection: Selection) -> list
 
 def write_all(con: duckdb.DuckDBPyConnection, selection: Selection, folder: Path) -> list[Written]:
     """One pack per provider with matching signals."""
-    written = []
-    for agb in providers_with(con, selection):
-        pack = data.build(con, Selection(agb, *_rest(selection)))
-        if not pack.empty:
-            written.append(write_pack(pack, folder))
-    return written
-
-
-def _rest(selection: Selection) -> tuple:
-    return selection.gemeente, selection.vanaf, selection.statuses
+    packs = data.build_many(con, selection, providers_with(con, selection))
+    return [write_pack(pack, folder) for pack in packs if not pack.empty]
 
 
 def write_nightly(con: duckdb.DuckDBPyConnection, out: Path) -> list[Written]:
     """The run's packs: every provider with a new signal gets a pack of all its open signals
     (nieuw, open, in behandeling) in OUT/aanbieders/; recorded in main.aanbieder_pakketten."""
     new = providers_with(con, Selection("", statuses=("nieuw",)))
-    written = [write_pack(data.build(con, Selection(agb)), out / FOLDER) for agb in new]
+    written = [write_pack(p, out / FOLDER) for p in data.build_many(con, Selection(""), new)]
     con.execute(PACKS_DDL)
     for w in written:
         con.execute(
