@@ -5,6 +5,7 @@ Data: the generated run of the browser test (400 clients, planted violations of 
 the generator's fictional `aanbieders` table with two providers left out on purpose).
 """
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -457,3 +458,41 @@ def test_nightly_run_writes_packs_for_providers_with_new_signals(generated: Path
         assert (out / html).is_file()
         assert f'"../{html}"' in page  # the provider page links the latest pack
     assert not (out / ".uitvoer.werk").exists()
+
+
+# ---------------------------------------------------------------- names elsewhere
+
+LABEL = r"[A-Z][A-Za-z'. -]+ \((?:73|41|52)\d{6}\)"  # "Zorgteam Eikelenbosch (41000006)"
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["signalen", "aanbieders", "overzicht", "noshow", "uitnutting", "vervoer", "beschermd_wonen"],
+)
+def test_dashboards_show_names_and_codes(generated: Path, page: str) -> None:  # noqa: F811
+    text = (generated / "out" / "dashboards" / f"{page}.html").read_text(encoding="utf-8")
+    assert re.search(LABEL, text), f"{page}: geen aanbieder met naam (code)"
+    assert re.search(r"(Dordrecht \(0505\)|Geldrop-Mierlo \(1771\)|Drechterland \(0498\))", text)
+    assert "aanbieder (AGB)" not in text and "gemeente (CBS-code)" not in text
+
+
+def test_unnamed_provider_shows_its_code(generated: Path) -> None:  # noqa: F811
+    text = (generated / "out" / "dashboards" / "signalen.html").read_text(encoding="utf-8")
+    assert f'"{UNNAMED}"' in text and f"({UNNAMED})" not in text
+
+
+def test_steekproef_excel_shows_names(warehouse: Path, tmp_path: Path) -> None:
+    path = tmp_path / "steekproef.xlsx"
+    args = ["--warehouse", str(warehouse), "--methode", "mus", "--per", "aanbieder"]
+    result = cli("steekproef", "trek", *args, "--seed", "3", "--uit", str(path))
+    assert result.exit_code == 0, result.output
+    with connect(warehouse, read_only=True) as con:
+        names = name_lookup.load(con)
+    rows = sheet(path, "Steekproef")
+    assert rows and all(r["Gemeente"].endswith(")") for r in rows)  # "Dordrecht (0505)"
+    labels = {r["Aanbieder"] for r in rows}
+    assert labels & {names.aanbieder(a) for a in names.aanbieders}  # named providers by name
+    strata = sheet(path, "Strata")
+    assert [r["Aanbieder"] for r in strata] == [names.aanbieder(r["Stratum"]) for r in strata]
+    evalueer = cli("steekproef", "evalueer", "--bestand", str(path))  # still reads back
+    assert evalueer.exit_code == 0, evalueer.output
