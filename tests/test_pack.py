@@ -43,6 +43,13 @@ def warehouse(generated: Path, tmp_path: Path) -> Path:  # noqa: F811
     return Path(shutil.copy(generated / "out" / "warehouse.duckdb", tmp_path / "wh.duckdb"))
 
 
+@pytest.fixture
+def busy(generated: Path) -> tuple[str, pl.DataFrame]:  # noqa: F811
+    """The named provider with open signals of the most rules, and those signals."""
+    agb = busiest(generated)
+    return agb, signals_of(generated, agb)
+
+
 def signals_of(generated: Path, agb: str) -> pl.DataFrame:  # noqa: F811
     frame = pl.read_parquet(generated / "out" / "signals.parquet")
     return frame.filter((pl.col("aanbieder_agb") == agb) & pl.col("status").is_in(OPEN))
@@ -81,12 +88,11 @@ def written(result) -> tuple[Path, Path]:
 
 
 def test_pack_has_every_open_signal_and_evidence_line_once(
-    generated: Path,  # noqa: F811
+    busy: tuple,
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
-    agb = busiest(generated)
-    expected = signals_of(generated, agb)
+    agb, expected = busy
     assert expected["rule_id"].n_unique() >= 3  # signals of several rules
     result = rapport(warehouse, tmp_path / "uit", "--aanbieder", agb)
     assert result.exit_code == 0, result.output
@@ -132,9 +138,8 @@ def test_pack_has_every_open_signal_and_evidence_line_once(
     assert page.is_file()
 
 
-def test_totals_match_signals_parquet(generated: Path, warehouse: Path, tmp_path: Path) -> None:  # noqa: F811
-    agb = busiest(generated)
-    expected = signals_of(generated, agb)
+def test_totals_match_signals_parquet(busy: tuple, warehouse: Path, tmp_path: Path) -> None:
+    agb, expected = busy
     xlsx, _ = written(rapport(warehouse, tmp_path / "uit", "--aanbieder", agb))
     summary = list(openpyxl.load_workbook(xlsx)["Samenvatting"].iter_rows(values_only=True))
     head = next(i for i, r in enumerate(summary) if r[0] == "Regel")
@@ -192,10 +197,11 @@ def test_names_where_known_codes_where_not(
 
 def test_no_formulas_no_bsn_and_injection_safe(
     generated: Path,  # noqa: F811
+    busy: tuple,
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
-    agb = busiest(generated)
+    agb = busy[0]
     hostile = '=HYPERLINK("https://voorbeeld.invalid","klik")<script>alert(1)</script>'
     con = duckdb.connect(str(warehouse))
     con.execute("update staging.aanbieders set naam = ? where aanbieder_agb = ?", [hostile, agb])
@@ -215,13 +221,13 @@ def test_no_formulas_no_bsn_and_injection_safe(
 
 
 def test_afhandeling_from_the_325_columns_when_present(
-    generated: Path,  # noqa: F811
+    busy: tuple,
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
     """The other helper adds signals.afhandeling and impact_betaald_cents (CONTRACT.md): the
     pack reads them when the table has them."""
-    agb = busiest(generated)
+    agb = busy[0]
     con = duckdb.connect(str(warehouse))
     con.execute("alter table main.signals add column afhandeling varchar")
     con.execute("alter table main.signals add column impact_betaald_cents bigint")
@@ -342,13 +348,12 @@ def test_alle_one_pack_per_provider_with_open_signals(
 
 
 def test_gemeente_and_vanaf_narrow_the_pack(
-    generated: Path,  # noqa: F811
+    busy: tuple,
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
     """--vanaf: signals whose period ends on or after the date (or is open-ended)."""
-    agb = busiest(generated)
-    expected = signals_of(generated, agb)
+    agb, expected = busy
     gemeente = expected["gemeente_code"].mode()[0]
     vanaf = sorted(expected["period_end"].drop_nulls().to_list())[expected.height // 2]
     result = rapport(
@@ -382,11 +387,11 @@ def fill(path: Path, verdicts: dict[str, tuple[str, str, str]]) -> None:
 
 
 def test_pack_signal_sheet_imports_as_verdicts_all_or_nothing(
-    generated: Path,  # noqa: F811
+    busy: tuple,
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
-    agb = busiest(generated)
+    agb = busy[0]
     xlsx, _ = written(rapport(warehouse, tmp_path, "--aanbieder", agb))
     ids = [r["signal_id"] for r in sheet(xlsx, "Signalen")][:3]
     fill(
@@ -416,17 +421,15 @@ def test_pack_signal_sheet_imports_as_verdicts_all_or_nothing(
 
 
 def test_review_export_per_provider_with_names(
-    generated: Path,  # noqa: F811
-    warehouse: Path,
-    tmp_path: Path,
+    busy: tuple, warehouse: Path, tmp_path: Path
 ) -> None:
-    agb = busiest(generated)
+    agb, expected = busy
     path = tmp_path / "beoordeling.xlsx"
     args = ["--warehouse", str(warehouse), "--bestand", str(path), "--aanbieder", agb]
     result = cli("review", "exporteer", *args)
     assert result.exit_code == 0, result.output
     rows = sheet(path, "Beoordeling")
-    assert {r["signal_id"] for r in rows} == set(signals_of(generated, agb)["signal_id"])
+    assert {r["signal_id"] for r in rows} == set(expected["signal_id"])
     with connect(warehouse, read_only=True) as con:
         label = name_lookup.load(con).aanbieder(agb)
     assert label.endswith(f" ({agb})") and {r["aanbieder"] for r in rows} == {label}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 import polars as pl
 
+from declaratiemonitor.lib.dashboard_queries import has_table
 from declaratiemonitor.paths import REFERENCE_DIR
 
 GEMEENTEN_CSV = REFERENCE_DIR / "cbs" / "gemeenten.csv"
@@ -22,11 +23,7 @@ def gemeente_names() -> dict[str, str]:
 
 def provider_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """AGB code -> provider name from staging.aanbieders (empty when the table is absent)."""
-    present = con.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'staging' and table_name = 'aanbieders'"
-    ).fetchall()[0][0]
-    if not present:
+    if not has_table(con, "staging", "aanbieders"):
         return {}
     rows = con.execute(
         "select aanbieder_agb, naam from staging.aanbieders "

@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 
 from declaratiemonitor.lib import names as name_lookup
+from declaratiemonitor.lib.dashboard_queries import has_table
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations.review import require_history
 from declaratiemonitor.lib.pack import queries
@@ -117,7 +118,7 @@ def build_many(con: duckdb.DuckDBPyConnection, selection: Selection, agbs: list[
 def _check_known(con, agb: str) -> None:
     names = (
         "(select count(*) from staging.aanbieders where aanbieder_agb = $agb)"
-        if _has_table(con, "staging", "aanbieders")
+        if has_table(con, "staging", "aanbieders")
         else "0"
     )
     known = con.sql(queries.KNOWN.format(names=names), params={"agb": agb}).fetchall()[0][0]
@@ -130,7 +131,7 @@ def _check_known(con, agb: str) -> None:
 
 def _providers(con, agbs: list[str], names: name_lookup.Names) -> dict[str, Provider]:
     rows = {}
-    if _has_table(con, "staging", "aanbieders"):
+    if has_table(con, "staging", "aanbieders"):
         rows = {r[0]: r[1:] for r in con.sql(queries.PROVIDERS, params={"agbs": agbs}).fetchall()}
     return {
         agb: Provider(agb, *rows.get(agb, (None, None, None)), names.aanbieder(agb)) for agb in agbs
@@ -147,15 +148,6 @@ def _peildatum(con) -> date | None:
     if peildatum is None:
         peildatum = con.execute("select max(peildatum) from main.signal_history").fetchall()[0][0]
     return peildatum
-
-
-def _has_table(con, schema: str, table: str) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, table],
-        ).fetchall()[0][0]
-    )
 
 
 def _has_afhandeling(con) -> bool:

@@ -137,13 +137,7 @@ def _summary(sheet, pack: Pack, fmt: dict) -> None:
 
 def _rule_table(sheet, row: int, pack: Pack, fmt: dict) -> int:
     """Signals and money per rule, with a total row (values, not formulas)."""
-    money = [("impact_cents", "Bedrag op het spel")]
-    if pack.afhandeling_known:
-        money += [
-            ("afgewezen_cents", "Al afgewezen (325)"),
-            ("betaald_cents", "Op betaalde regels"),
-            ("onbekend_cents", "Nog geen antwoord"),
-        ]
+    money = texts.money_columns(pack)
     headers = ["Regel", "Omschrijving", "Gevraagde actie", "Signalen", *(h for _, h in money)]
     for col, header in enumerate(headers):
         sheet.write_string(row, col, header, fmt["head"])

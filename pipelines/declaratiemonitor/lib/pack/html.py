@@ -55,13 +55,7 @@ def _summary(pack: Pack) -> str:
     kern = "".join(
         f"<dt>{esc(label)}</dt><dd>{esc(value)}</dd>" for label, value in texts.summary_rows(pack)
     )
-    money = [("impact_cents", "Bedrag op het spel")]
-    if pack.afhandeling_known:
-        money += [
-            ("afgewezen_cents", "Al afgewezen (325)"),
-            ("betaald_cents", "Op betaalde regels"),
-            ("onbekend_cents", "Nog geen antwoord"),
-        ]
+    money = texts.money_columns(pack)
     headers = [("Regel", ""), ("Gevraagde actie", ""), ("Signalen", "num")]
     headers += [(h, "num") for _, h in money]
     rows = [

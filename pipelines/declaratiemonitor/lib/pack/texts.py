@@ -71,5 +71,17 @@ def summary_rows(pack: Pack) -> list[tuple[str, str]]:
     ]
 
 
+def money_columns(pack: Pack) -> list[tuple[str, str]]:
+    """(column, header) of the money per rule; the 325 split only when the signals have it."""
+    money = [("impact_cents", "Bedrag op het spel")]
+    if pack.afhandeling_known:
+        money += [
+            ("afgewezen_cents", "Al afgewezen (325)"),
+            ("betaald_cents", "Op betaalde regels"),
+            ("onbekend_cents", "Nog geen antwoord"),
+        ]
+    return money
+
+
 def unit(eenheid: str | None) -> str:
     return EENHEDEN.get(eenheid or "", eenheid or "")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from declaratiemonitor.lib.dashboard_queries import has_table
 from declaratiemonitor.lib.pack import data, excel, html
 from declaratiemonitor.lib.pack.selection import Selection
 from declaratiemonitor.lib.publish import atomic_path
@@ -90,11 +91,7 @@ def write_nightly(con: duckdb.DuckDBPyConnection, out: Path) -> list[Written]:
 
 def latest_packs(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[date, str]]:
     """Per provider the latest nightly pack: (peildatum, html path relative to OUT)."""
-    present = con.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'main' and table_name = 'aanbieder_pakketten'"
-    ).fetchall()[0][0]
-    if not present:
+    if not has_table(con, "main", "aanbieder_pakketten"):
         return {}
     rows = con.execute(
         "select aanbieder_agb, max(peildatum), arg_max(html, peildatum) "
