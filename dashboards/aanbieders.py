@@ -1,15 +1,18 @@
-"""Aanbieders: a scorecard per provider and its utilisation compared with other providers."""
+"""Aanbieders: a scorecard per provider (by name where known), its latest feedback pack and its
+utilisation compared with other providers."""
 
 import plotly.graph_objects as go
 import polars as pl
 
 from declaratiemonitor.lib import dashboard as r
+from declaratiemonitor.lib.pack import latest_packs
 
 ORDER = 2
 TITLE = "Aanbieders"
 DESCRIPTION = (
     "Scorecard per aanbieder: gedeclareerd bedrag, signalen, bedrag op het spel, aandeel "
-    "gemarkeerde declaratieregels en de uitnutting naast die van andere aanbieders."
+    "gemarkeerde declaratieregels, de laatste terugkoppeling voor het contractgesprek en de "
+    "uitnutting naast die van andere aanbieders."
 )
 TOP = 15
 MAX_POINTS = 200  # a box shows every allocation up to this; above it its most extreme outliers
@@ -19,7 +22,7 @@ LABELLED = 8  # providers named next to their dot (the card is sorted on euro at
 SCORECARD = """
 with claims as (
     select aanbieder_agb, count(*) as regels, sum(ingediend_bedrag_cents) as gedeclareerd_cents,
-        string_agg(distinct gemeente_code, ', ' order by gemeente_code) as gemeenten
+        list(distinct gemeente_code order by gemeente_code) as gemeenten
     from models.declaraties_netto group by aanbieder_agb
 ),
 flagged_refs as (
@@ -37,7 +40,7 @@ signals as (
         coalesce(sum(impact_cents), 0) as impact_cents
     from main.signals where aanbieder_agb is not null group by aanbieder_agb
 )
-select aanbieder_agb, coalesce(c.gemeenten, '-') as gemeenten, coalesce(c.regels, 0) as regels,
+select aanbieder_agb, coalesce(c.gemeenten, []) as gemeenten, coalesce(c.regels, 0) as regels,
     coalesce(c.gedeclareerd_cents, 0) as gedeclareerd_cents, coalesce(s.signalen, 0) as signalen,
     coalesce(s.hoog, 0) as hoog, coalesce(s.nieuw, 0) as nieuw,
     coalesce(s.impact_cents, 0) as impact_cents, coalesce(f.gemarkeerd, 0) as gemarkeerd,
@@ -120,11 +123,20 @@ order by soort, doos, toewijzing_nummer
 
 
 def build(con) -> r.Page:
-    card = r.query(con, SCORECARD)
+    names = r.names(con)
+    card = r.with_labels(r.query(con, SCORECARD), names).with_columns(
+        pl.col("gemeenten").map_elements(
+            lambda codes: ", ".join(names.gemeente(c) for c in codes) or "-",
+            return_dtype=pl.String,
+        )
+    )
     intro = (
         "Per aanbieder: hoeveel er is gedeclareerd, hoeveel signalen er zijn en welk bedrag op "
         "het spel staat. Het aandeel gemarkeerde regels is het deel van de declaratieregels dat "
-        "als bewijs bij een signaal hoort. Klik op een AGB-code voor de signalen."
+        "als bewijs bij een signaal hoort. Klik op een aanbieder voor de signalen, of op de "
+        "terugkoppeling voor het overzicht dat u de aanbieder kunt geven (Excel en afdrukbare "
+        "pagina; de nachtelijke run maakt het voor elke aanbieder met nieuwe signalen, "
+        "`declaratiemonitor aanbieder rapport` op verzoek)."
     )
     if card.is_empty():
         return r.Page(TITLE, intro, [r.Note("Geen declaraties of signalen in deze run.")])
@@ -138,15 +150,15 @@ def build(con) -> r.Page:
                     r.Chart(share_chart(card), "Grootte van een bol: bedrag op het spel."),
                 ]
             ),
-            usage_block(*usage_boxes(con)),
-            scorecard_table(card),
+            usage_block(*usage_boxes(con), names),
+            scorecard_table(card, latest_packs(con)),
         ],
     )
 
 
 def _hover(x: dict) -> str:
     return (
-        f"<b>Aanbieder {x['aanbieder_agb']}</b><br>Gemeenten: {x['gemeenten']}<br>"
+        f"<b>{r.esc(x['aanbieder_label'])}</b><br>Gemeenten: {r.esc(x['gemeenten'] or '-')}<br>"
         f"Gedeclareerd: {r.eur(x['gedeclareerd_cents'])} ({r.num(x['regels'])} regels)<br>"
         f"Signalen: {r.num(x['signalen'])} (hoog: {r.num(x['hoog'])}, nieuw: {r.num(x['nieuw'])})"
         f"<br>Bedrag op het spel: {r.eur(x['impact_cents'])}<br>"
@@ -158,7 +170,7 @@ def impact_chart(card: pl.DataFrame) -> go.Figure:
     top = card.filter(pl.col("impact_cents") > 0).head(TOP).reverse()
     fig = go.Figure()
     fig.add_bar(
-        y=top["aanbieder_agb"].to_list(),
+        y=top["aanbieder_label"].to_list(),
         x=(top["impact_cents"] / 100).to_list(),
         orientation="h",
         marker_color=r.SEVERITY_COLORS["hoog"],
@@ -172,7 +184,7 @@ def impact_chart(card: pl.DataFrame) -> go.Figure:
         f"Bedrag op het spel per aanbieder (top {TOP})",
         max(360, 130 + 26 * top.height),
         x="bedrag op het spel",
-        y="aanbieder (AGB)",
+        y="aanbieder",
     )
 
 
@@ -185,8 +197,8 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
         y=(data["aandeel_gemarkeerd"].fill_null(0) * 100).to_list(),
         mode="markers+text",
         text=[
-            a if i < LABELLED and c > 0 else ""
-            for i, (a, c) in enumerate(data.select("aanbieder_agb", "impact_cents").iter_rows())
+            _short(a) if i < LABELLED and c > 0 else ""
+            for i, (a, c) in enumerate(data.select("aanbieder_label", "impact_cents").iter_rows())
         ],
         textposition="top center",
         marker={
@@ -208,6 +220,12 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
     )
 
 
+def _short(label: str, width: int = 18) -> str:
+    """A label next to a dot: the name (without its code) cut to `width`; the hover has it all."""
+    name = label.rsplit(" (", 1)[0]
+    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
+
+
 def usage_boxes(con) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Box statistics per productsoort and box, and the points the boxes show."""
     con.execute(USAGE.format(sql=r.sql_text("uitnutting")))
@@ -219,7 +237,9 @@ def usage_boxes(con) -> tuple[pl.DataFrame, pl.DataFrame]:
         con.execute("drop table if exists dash_uitnutting; drop table if exists dash_dozen")
 
 
-def usage_block(boxes: pl.DataFrame, points: pl.DataFrame) -> r.ChartChoice | r.Note:
+def usage_block(
+    boxes: pl.DataFrame, points: pl.DataFrame, names: r.Names | None = None
+) -> r.ChartChoice | r.Note:
     title = "Uitnutting ten opzichte van de lineaire norm, per aanbieder en productsoort"
     alle = boxes.filter(pl.col("doos").is_null())
     soorten = alle.sort(["n", "soort"], descending=[True, False])
@@ -227,7 +247,7 @@ def usage_block(boxes: pl.DataFrame, points: pl.DataFrame) -> r.ChartChoice | r.
         return r.empty(title)
     options = {
         f"{s} ({n} toewijzingen)": usage_chart(
-            boxes.filter(pl.col("soort") == s), points.filter(pl.col("soort") == s), s
+            boxes.filter(pl.col("soort") == s), points.filter(pl.col("soort") == s), s, names
         )
         for s, n in soorten.select("soort", "n").iter_rows()
     }
@@ -242,14 +262,17 @@ def usage_block(boxes: pl.DataFrame, points: pl.DataFrame) -> r.ChartChoice | r.
     )
 
 
-def usage_chart(boxes: pl.DataFrame, points: pl.DataFrame, soort: str) -> go.Figure:
+def usage_chart(
+    boxes: pl.DataFrame, points: pl.DataFrame, soort: str, names: r.Names | None = None
+) -> go.Figure:
     """boxes: 'alle aanbieders' (doos null) first, then per provider; points: what they show."""
+    names = names or r.Names()
     fig = go.Figure()
-    names = []
+    labels = []
     for i, b in enumerate(boxes.iter_rows(named=True)):
-        name = b["doos"] or ALL
+        name = names.aanbieder(b["doos"]) if b["doos"] else ALL
         color = r.NEUTRAAL if b["doos"] is None else r.PALETTE[0]
-        names.append(name)
+        labels.append(name)
         fig.add_box(
             x=[i],
             q1=[b["q1"]],
@@ -263,7 +286,7 @@ def usage_chart(boxes: pl.DataFrame, points: pl.DataFrame, soort: str) -> go.Fig
             showlegend=False,
             yhoverformat=",.0f",
         )
-        _points(fig, i, name, color, points.filter(pl.col("doos").eq_missing(b["doos"])))
+        _points(fig, i, name, color, points.filter(pl.col("doos").eq_missing(b["doos"])), names)
     r.hline(fig, 100, {"color": "#52606d", "dash": "dash"}, "lineaire norm (100 %)")
     left_out = int(boxes["weggelaten"].sum())
     if left_out:
@@ -284,18 +307,20 @@ def usage_chart(boxes: pl.DataFrame, points: pl.DataFrame, soort: str) -> go.Fig
         )
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     fig.update_xaxes(
-        tickvals=list(range(len(names))), ticktext=names, range=[-0.6, len(names) - 0.4]
+        tickvals=list(range(len(labels))), ticktext=labels, range=[-0.6, len(labels) - 0.4]
     )
     return r.style(
         fig,
         f"Uitnutting t.o.v. de norm per aanbieder — {soort}",
         460,
-        x="aanbieder (AGB)",
+        x="aanbieder",
         y="gedeclareerd / norm",
     )
 
 
-def _points(fig: go.Figure, i: int, name: str, color: str, rows: pl.DataFrame) -> None:
+def _points(
+    fig: go.Figure, i: int, name: str, color: str, rows: pl.DataFrame, names: r.Names
+) -> None:
     """The allocations of one box as dots, spread sideways, each with its own hover text."""
     if rows.is_empty():
         return
@@ -307,16 +332,19 @@ def _points(fig: go.Figure, i: int, name: str, color: str, rows: pl.DataFrame) -
         marker={"color": color, "size": 5, "opacity": 0.6},
         showlegend=False,
         **r.hover(
-            f"Toewijzing {t}<br>Aanbieder {a}<br>Uitnutting t.o.v. norm: {r.pct(u, 0)}"
+            f"Toewijzing {t}<br>Aanbieder {r.esc(names.aanbieder(a))}<br>"
+            f"Uitnutting t.o.v. norm: {r.pct(u, 0)}"
             for t, a, u in rows.select("toewijzing_nummer", "aanbieder_agb", "u_f").iter_rows()
         ),
     )
 
 
-def scorecard_table(card: pl.DataFrame) -> r.Table:
+def scorecard_table(card: pl.DataFrame, packs: dict | None = None) -> r.Table:
+    """One row per provider; the last column links its latest feedback pack (OUT/aanbieders/)."""
+    packs = packs or {}
     rows = [
         [
-            r.c_link(x["aanbieder_agb"], f"signalen.html#aanbieder={x['aanbieder_agb']}"),
+            r.c_link(x["aanbieder_label"], f"signalen.html#aanbieder={x['aanbieder_agb']}"),
             x["gemeenten"],
             r.c_eur(x["gedeclareerd_cents"]),
             r.c_num(x["regels"]),
@@ -325,11 +353,12 @@ def scorecard_table(card: pl.DataFrame) -> r.Table:
             r.c_num(x["nieuw"]),
             r.c_eur(x["impact_cents"]),
             r.c_pct(x["aandeel_gemarkeerd"], 1),
+            _pack_cell(packs.get(x["aanbieder_agb"])),
         ]
         for x in card.iter_rows(named=True)
     ]
     columns = [
-        r.Column("aanbieder", "Aanbieder (AGB)"),
+        r.Column("aanbieder", "Aanbieder"),
         r.Column("gemeenten", "Gemeenten"),
         r.Column("gedeclareerd", "Gedeclareerd", True),
         r.Column("regels", "Regels", True),
@@ -338,5 +367,22 @@ def scorecard_table(card: pl.DataFrame) -> r.Table:
         r.Column("nieuw", "Nieuw", True),
         r.Column("bedrag", "Bedrag op het spel", True),
         r.Column("aandeel", "Regels gemarkeerd", True),
+        r.Column("pakket", "Terugkoppeling"),
     ]
-    return r.Table("Scorecard per aanbieder", columns, rows, per_page=25, csv="aanbieders.csv")
+    return r.Table(
+        "Scorecard per aanbieder",
+        columns,
+        rows,
+        per_page=25,
+        csv="aanbieders.csv",
+        note="Terugkoppeling: de laatste die de nachtelijke run voor de aanbieder maakte "
+        "(bij nieuwe signalen), met alle open signalen van dat moment.",
+    )
+
+
+def _pack_cell(pack: tuple | None) -> dict | str:
+    """A link to the pack's HTML page (next to it its Excel workbook), or '-' without one."""
+    if pack is None:
+        return "-"
+    peildatum, path = pack
+    return {"t": f"peildatum {r.datum(peildatum)}", "h": f"../{path}", "s": peildatum.isoformat()}

@@ -29,7 +29,7 @@ SOORTEN = {"declarabel": r.GOED, "na de grens": r.FOUT, "niet declarabel (reden)
 
 
 def build(con) -> r.Page:
-    absences = r.query(con, r.sql_text("afwezigheden"))
+    absences = r.with_labels(r.query(con, r.sql_text("afwezigheden")), r.names(con))
     intro = (
         "Tijdens een ggz-opname of detentie met beoogde terugkeer mag de BW-plek tot zes "
         "maanden worden doorgedeclareerd; bij andere redenen niet. De zwarte streep is de "
@@ -95,7 +95,7 @@ def _bar_hover(x: dict) -> str:
         f"{'ja' if x['andere_financiering'] else 'nee'}<br>"
         f"BW-dagen gedeclareerd tijdens afwezigheid: {r.num(x['bw_dagen'])} "
         f"({r.eur(x['bedrag_cents'])})<br>waarvan na de grens: {r.num(x['bw_dagen_na_grens'])} "
-        f"({r.eur(x['bedrag_na_grens_cents'])})<br>Aanbieder {x['aanbieder_agb']}"
+        f"({r.eur(x['bedrag_na_grens_cents'])})<br>Aanbieder {r.esc(x['aanbieder_label'])}"
     )
 
 
@@ -179,8 +179,8 @@ def absence_table(ordered: pl.DataFrame) -> r.Table:
             x["afwezigheid_id"],
             r.c_key(x["client_key"]),
             x["toewijzing_nummer"],
-            x["aanbieder_agb"],
-            x["gemeente_code"],
+            x["aanbieder_label"],
+            x["gemeente_label"],
             x["reden"].replace("_", " "),
             r.c_date(x["begindatum"]),
             r.c_date(x["einddatum"]) if x["einddatum"] else "loopt nog",

@@ -129,14 +129,14 @@ def _page(con) -> r.Page:
     streaks = con.execute("select count(*) from dash_reeksen").fetchall()
     if not streaks[0][0]:
         return r.Page(TITLE, intro, [r.Note("Geen contactpogingen of no-shows in deze run.")])
-    peildatum = r.peildatum(con)
+    peildatum, names = r.peildatum(con), r.names(con)
     return r.Page(
         TITLE,
         intro,
         [
-            timeline_block(con, r.query(con, CHOSEN), peildatum),
-            r.Chart(provider_chart(r.query(con, PER_PROVIDER))),
-            streak_table(r.query(con, TABLE)),
+            timeline_block(con, r.with_labels(r.query(con, CHOSEN), names), peildatum),
+            r.Chart(provider_chart(r.with_labels(r.query(con, PER_PROVIDER), names))),
+            streak_table(r.with_labels(r.query(con, TABLE), names)),
         ],
     )
 
@@ -153,7 +153,7 @@ def timeline_block(con, chosen: pl.DataFrame, peildatum) -> r.ChartChoice:
     contacts_of, streaks_of, claims_of = _split(contacts), _split(streaks), _split(claims)
     for x in chosen.iter_rows(named=True):
         nr = x["toewijzing_nummer"]
-        label = f"{nr} · aanbieder {x['aanbieder_agb']} · {x['pogingen']} pogingen" + (
+        label = f"{nr} · aanbieder {x['aanbieder_label']} · {x['pogingen']} pogingen" + (
             " · opschalen was nodig" if x["nodig"] else ""
         )
         options[label] = timeline_chart(
@@ -311,13 +311,13 @@ def provider_chart(per: pl.DataFrame) -> go.Figure:
         ("contactpoging", r.PALETTE[0]),
     ):
         fig.add_bar(
-            x=per["aanbieder_agb"].to_list(),
+            x=per["aanbieder_label"].to_list(),
             y=per[name].to_list(),
             name=name,
             marker_color=color,
             **r.hover(
-                f"Aanbieder {a}<br>{name}: {r.num(n)}"
-                for a, n in per.select("aanbieder_agb", name).iter_rows()
+                f"Aanbieder {r.esc(a)}<br>{name}: {r.num(n)}"
+                for a, n in per.select("aanbieder_label", name).iter_rows()
             ),
         )
     fig.update_layout(barmode="stack", xaxis={"type": "category"})
@@ -325,7 +325,7 @@ def provider_chart(per: pl.DataFrame) -> go.Figure:
         fig,
         "No-shows en contactpogingen per aanbieder (norm: 15 minuten per no-show)",
         400,
-        x="aanbieder (AGB)",
+        x="aanbieder",
         y="aantal contactmomenten",
     )
 
@@ -335,8 +335,8 @@ def streak_table(order: pl.DataFrame) -> r.Table:
     rows = [
         [
             x["toewijzing_nummer"],
-            x["gemeente_code"] or "-",
-            x["aanbieder_agb"],
+            x["gemeente_label"],
+            x["aanbieder_label"],
             r.c_key(x["client_key"]),
             r.c_num(x["reeks_nr"]),
             r.c_date(x["begin_reeks"]),

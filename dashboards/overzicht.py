@@ -261,13 +261,13 @@ def rule_table(by_rule: pl.DataFrame) -> r.Table:
 
 
 def top_table(con) -> r.Table:
-    top = r.query(con, TOP)
+    top = r.with_labels(r.query(con, TOP), r.names(con))
     rows = [
         [
             r.c_severity(x["severity"]),
             r.c_link(x["rule_id"], f"signalen.html#regel={x['rule_id']}"),
-            r.c_link(x["aanbieder_agb"] or "-", f"signalen.html#aanbieder={x['aanbieder_agb']}"),
-            x["gemeente_code"] or "-",
+            r.c_link(x["aanbieder_label"], f"signalen.html#aanbieder={x['aanbieder_agb']}"),
+            x["gemeente_label"],
             x["toewijzing_nummer"] or "-",
             r.c_eur(x["impact_cents"]),
             x["message"],
@@ -277,7 +277,7 @@ def top_table(con) -> r.Table:
     columns = [
         r.Column("ernst", "Ernst"),
         r.Column("regel", "Regel"),
-        r.Column("aanbieder", "Aanbieder (AGB)"),
+        r.Column("aanbieder", "Aanbieder"),
         r.Column("gemeente", "Gemeente"),
         r.Column("toewijzing", "Toewijzing"),
         r.Column("bedrag", "Bedrag", True),

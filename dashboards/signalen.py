@@ -41,16 +41,17 @@ COLUMNS = [
 
 
 def build(con) -> r.Page:
-    signals = r.query(con, SIGNALS)
+    names = r.names(con)
+    signals = r.with_labels(r.query(con, SIGNALS), names)
     intro = (
-        "Kies hieronder een gemeente, aanbieder, regel, ernst of status, of zoek op een "
-        "toewijzing of referentienummer. Klik op een rij voor het bewijs: de declaratieregels, "
-        "contactmomenten of afwezigheden waarop het signaal steunt."
+        "Kies hieronder een gemeente, aanbieder, regel, ernst of status, of zoek op een naam, "
+        "code, toewijzing of referentienummer. Klik op een rij voor het bewijs: de "
+        "declaratieregels, contactmomenten of afwezigheden waarop het signaal steunt."
     )
     if signals.is_empty():
         return r.Page(TITLE, intro, [r.Note("Er zijn in deze run geen signalen gevonden.")])
     evidence = _evidence(con)
-    return r.Page(TITLE, intro, [r.Chart(gemeente_chart(con)), table(signals, evidence)])
+    return r.Page(TITLE, intro, [r.Chart(gemeente_chart(con, names)), table(signals, evidence)])
 
 
 def _evidence(con) -> dict[str, list[str]]:
@@ -96,8 +97,8 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
                 + (f" [{len(refs)} bewijsstuk{'ken' if len(refs) != 1 else ''}]" if refs else ""),
                 r.c_eur(x["impact_cents"]),
                 x["status"],
-                x["gemeente_code"] or "-",
-                x["aanbieder_agb"] or "-",
+                x["gemeente_label"],
+                x["aanbieder_label"],
                 x["toewijzing_nummer"] or "-",
                 r.c_key(x["client_key"]),
                 r.c_date(x["period_start"]),
@@ -116,18 +117,19 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
     )
 
 
-def gemeente_chart(con) -> go.Figure:
+def gemeente_chart(con, names: r.Names | None = None) -> go.Figure:
     data = r.query(con, BY_GEMEENTE)
+    names = names or r.names(con)
     fig = go.Figure()
     for sev in r.SEVERITIES:
         part = data.filter(pl.col("severity") == sev)
         fig.add_bar(
-            x=part["gemeente_code"].to_list(),
+            x=[names.gemeente(g) if g != "-" else g for g in part["gemeente_code"].to_list()],
             y=(part["impact_cents"] / 100).to_list(),
             name=f"ernst {sev}",
             marker_color=r.SEVERITY_COLORS[sev],
             **r.hover(
-                f"Gemeente {g}<br>Ernst {sev}: {r.num(n)} signalen<br>"
+                f"Gemeente {r.esc(names.gemeente(g))}<br>Ernst {sev}: {r.num(n)} signalen<br>"
                 f"Bedrag op het spel: {r.eur(c)}"
                 for g, _, n, c in part.iter_rows()
             ),
@@ -138,6 +140,6 @@ def gemeente_chart(con) -> go.Figure:
         fig,
         "Bedrag op het spel per gemeente, naar ernst",
         340,
-        x="gemeente (CBS-code)",
+        x="gemeente",
         y="bedrag op het spel",
     )

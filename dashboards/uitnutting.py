@@ -71,14 +71,15 @@ def _page(con) -> r.Page:
         "volume gedeclareerd. Kies een toewijzing voor het verloop (eerst die met een signaal, "
         "dan de grootste afwijkingen). Tijd staat in uren."
     )
-    table = r.query(con, TABLE)
+    names = r.names(con)
+    table = r.with_labels(r.query(con, TABLE), names)
     if table.is_empty():
         return r.Page(TITLE, intro, [r.Note("Geen toewijzingen in deze run.")])
     return r.Page(
         TITLE,
         intro,
         [
-            burnup_block(con, r.query(con, CHOSEN), r.peildatum(con)),
+            burnup_block(con, r.with_labels(r.query(con, CHOSEN), names), r.peildatum(con)),
             r.Chart(distribution_chart(r.query(con, BINS))),
             usage_table(table),
         ],
@@ -110,7 +111,7 @@ def burnup_block(con, chosen: pl.DataFrame, peildatum: date) -> r.ChartChoice | 
             & (pl.col("toewijzing_nummer") == x["toewijzing_nummer"])
         )
         label = (
-            f"{x['toewijzing_nummer']} · {x['soort']} · aanbieder {x['aanbieder_agb']} · "
+            f"{x['toewijzing_nummer']} · {x['soort']} · aanbieder {x['aanbieder_label']} · "
             f"{r.pct(x['u_f'])} van de norm" + (f" · {x['regels']}" if x["regels"] else "")
         )
         options[label] = burnup_chart(x, lines, peildatum)
@@ -301,8 +302,8 @@ def usage_table(table: pl.DataFrame) -> r.Table:
         rows.append(
             [
                 x["toewijzing_nummer"],
-                x["gemeente_code"],
-                x["aanbieder_agb"],
+                x["gemeente_label"],
+                x["aanbieder_label"],
                 x["soort"],
                 r.c_key(x["client_key"]),
                 r.c_date(x["ingangsdatum"]),

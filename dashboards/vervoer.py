@@ -25,7 +25,7 @@ OORDELEN = {
 
 
 def build(con) -> r.Page:
-    trips = r.query(con, r.sql_text("vervoer"))
+    trips = r.with_labels(r.query(con, r.sql_text("vervoer")), r.names(con))
     intro = (
         "Vervoer wordt per retourrit betaald in een staffel van de enkele reisafstand. De "
         "diagonaal van de matrix is goed; boven de diagonaal is een hogere staffel gedeclareerd "
@@ -78,7 +78,8 @@ def matrix_block(trips: pl.DataFrame) -> r.ChartChoice:
     options = {ALL: matrix_chart(trips, rows, cols, ALL)}
     for agb in providers:
         part = trips.filter(pl.col("aanbieder_agb") == agb)
-        options[f"Aanbieder {agb}"] = matrix_chart(part, rows, cols, f"aanbieder {agb}")
+        label = part["aanbieder_label"][0]
+        options[f"Aanbieder {label}"] = matrix_chart(part, rows, cols, f"aanbieder {label}")
     return r.ChartChoice(
         "Gedeclareerde staffel tegen de staffel volgens de reisafstand",
         "Aanbieder",
@@ -163,7 +164,8 @@ def _per_provider(trips: pl.DataFrame) -> pl.DataFrame:
             *(pl.col("ritten").filter(pl.col("oordeel") == o).sum().alias(o) for o in OORDELEN),
             pl.col("bedrag_cents").sum(),
             pl.col("meerkosten_cents").sum(),
-            pl.col("gemeente_code").unique().sort().str.join(", ").alias("gemeenten"),
+            pl.col("gemeente_label").unique().sort().str.join(", ").alias("gemeenten"),
+            pl.col("aanbieder_label").first(),
         )
         .sort("meerkosten_cents", "totaal", descending=True)
     )
@@ -176,13 +178,13 @@ def provider_chart(trips: pl.DataFrame) -> go.Figure:
         if not per[oordeel].sum():
             continue
         fig.add_bar(
-            y=per["aanbieder_agb"].to_list(),
+            y=per["aanbieder_label"].to_list(),
             x=per[oordeel].to_list(),
             orientation="h",
             name=oordeel,
             marker_color=color,
             **r.hover(
-                f"Aanbieder {x['aanbieder_agb']}<br>{oordeel}: {r.num(x[oordeel])} van "
+                f"Aanbieder {r.esc(x['aanbieder_label'])}<br>{oordeel}: {r.num(x[oordeel])} van "
                 f"{r.num(x['totaal'])} retourritten ({r.pct(x[oordeel] / x['totaal'], 1)})"
                 f"<br>Meerkosten: {r.eur(x['meerkosten_cents'])}"
                 for x in per.iter_rows(named=True)
@@ -194,14 +196,14 @@ def provider_chart(trips: pl.DataFrame) -> go.Figure:
         "Retourritten per aanbieder: gedeclareerde staffel vergeleken met de reisafstand",
         max(360, 150 + 28 * per.height),
         x="retourritten",
-        y="aanbieder (AGB)",
+        y="aanbieder",
     )
 
 
 def provider_table(trips: pl.DataFrame) -> r.Table:
     rows = [
         [
-            x["aanbieder_agb"],
+            x["aanbieder_label"],
             x["gemeenten"],
             r.c_num(x["totaal"]),
             r.c_eur(x["bedrag_cents"]),

@@ -201,3 +201,72 @@ def test_dashboards_in_chromium(generated: Path) -> None:
             browser.close()
     assert not problems, "\n".join(problems)
     assert len(list(ARTIFACTS.glob("*.png"))) >= len(slugs)
+
+
+PACK_ARTIFACTS = REPO_ROOT / "test-artifacts" / "aanbieders"
+
+
+@pytest.mark.browser
+def test_feedback_pack_and_provider_page_in_chromium(generated: Path) -> None:
+    """The nightly HTML pack offline in Chromium (screen and print), reached from the provider
+    page's link; signalen.html#aanbieder=CODE still preselects the provider shown by name."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium ontbreekt op /usr/bin/chromium (Debian-pakket 'chromium').")
+    from playwright.sync_api import sync_playwright
+
+    out = generated / "out"
+    shutil.rmtree(PACK_ARTIFACTS, ignore_errors=True)
+    PACK_ARTIFACTS.mkdir(parents=True)
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page, found = _open(browser, out / "dashboards" / "aanbieders.html")
+            link = page.locator("table.data tbody a[href^='../aanbieders/']").first
+            href = link.get_attribute("href")
+            link.click()
+            page.wait_for_load_state("load")
+            agb = href.split("_")[1]
+            problems += found + _check_pack(page, out / "aanbieders", agb)
+            page.close()
+            page, found = _open(browser, out / "dashboards" / "signalen.html")
+            page.goto(page.url + f"#aanbieder={agb}")
+            page.reload(wait_until="load")
+            chosen = page.locator(".tabel-bediening select").nth(1)
+            shown = chosen.locator("option:checked").inner_text()
+            providers = set(page.locator("table.data tbody td:nth-child(7)").all_inner_texts())
+            page.close()
+            problems += found
+            problems += [] if shown.endswith(f"({agb})") else [f"voorkeuze aanbieder: {shown}"]
+            problems += [] if providers == {shown} else [f"gefilterd op {providers}"]
+        finally:
+            browser.close()
+    assert not problems, "\n".join(problems)
+
+
+def _check_pack(page, folder: Path, agb: str) -> list[str]:
+    """Problems of one pack page: content, offline, printable (PDF); screenshots to artifacts."""
+    problems = []
+    if not page.url.startswith("file:") or f"terugkoppeling_{agb}_" not in page.url:
+        problems.append(f"link leidt naar {page.url}")
+    heading = page.locator("h1").inner_text()
+    if not heading.endswith(agb) and f"({agb})" not in heading:
+        problems.append(f"kop {heading}")
+    for section in ("#samenvatting", "#signalen", "#bewijs"):
+        if not page.locator(f"{section} table tbody tr").count():
+            problems.append(f"{section}: tabel zonder rijen")
+    excel = page.locator("a[href$='.xlsx']").get_attribute("href")
+    if not (folder / excel).is_file():
+        problems.append(f"Excel-bestand ontbreekt: {excel}")
+    if page.locator("script, link[rel=stylesheet], img").count():
+        problems.append("scripts, externe stijlen of afbeeldingen in het pakket")
+    page.screenshot(path=str(PACK_ARTIFACTS / "pakket.png"), full_page=True)
+    page.emulate_media(media="print")
+    if page.locator(".scherm").first.is_visible():
+        problems.append("schermlink zichtbaar bij afdrukken")
+    page.screenshot(path=str(PACK_ARTIFACTS / "pakket_afdruk.png"))
+    pdf = page.pdf(format="A4", landscape=True, print_background=True)
+    if not pdf.startswith(b"%PDF") or pdf.count(b"/Type /Page") < 1:
+        problems.append("geen PDF bij afdrukken")
+    (PACK_ARTIFACTS / "pakket.pdf").write_bytes(pdf)
+    return problems

@@ -85,6 +85,8 @@ def peildatum_of(out: Path) -> dict[str, str]:
         "signals.parquet": str(pl.read_parquet(out / "signals.parquet")["peildatum"][0]),
         "run_summary.json": json.loads((out / "run_summary.json").read_text())["peildatum"],
         "dashboards": "2026-" + "-".join(reversed(page.split("Peildatum: ")[1][:5].split("-"))),
+        # the newest nightly feedback pack (OUT/aanbieders/terugkoppeling_<agb>_<peildatum>)
+        "aanbieders": max(p.stem.rsplit("_", 1)[1] for p in (out / "aanbieders").glob("*.html")),
     }
 
 

@@ -1,8 +1,9 @@
 """Nothing leaks: from staging on, no table, output, export or log holds a BSN of the input.
 
 A demo-sized run (generated data plus iWmo XML messages and CSV rows the quarantine must take)
-is followed by the review export (xlsx and csv) and two steekproeven (Excel). Then every column
-of every warehouse table outside schema `landing`, every file in the output folder, the exports,
+is followed by the review export (xlsx and csv), two steekproeven (Excel) and the feedback packs
+of every provider (Excel, HTML). Then every column of every warehouse table outside schema
+`landing`, every file in the output folder, the exports,
 the console output and the log records are searched for every BSN value of the landing input:
 as a whole value and as a run of nine digits inside a text (JSON records, evidence lists, HTML).
 The same search finds the BSNs in schema `landing` and in the input files: it can find them.
@@ -80,6 +81,8 @@ def _exports(warehouse: str, exports: Path) -> list[str]:
         args = ["--warehouse", warehouse, "--methode", methode, "--seed", "1"]
         args += ["--uit", str(exports / f"steekproef_{methode}.xlsx")]
         console.append(_cli("steekproef", "trek", *args))
+    args = ["--warehouse", warehouse, "--alle", "--uit", str(exports / "terugkoppeling")]
+    console.append(_cli("aanbieder", "rapport", *args))
     return console
 
 
@@ -200,7 +203,10 @@ def test_no_output_export_or_log_holds_a_bsn(run) -> None:
     names = {p.name for p in files}
     assert {"signals.parquet", "run_summary.json", "signalen.xlsx", "signalen.csv"} <= names
     assert {"steekproef_mus.xlsx", "steekproef_signalen.xlsx", "overzicht.html"} <= names
-    assert "kwaliteit.html" in names  # the quality page over the GX results
+    assert any(p.name == "kwaliteit.html" for p in files)  # the quality page (was GX's docs)
+    packs = [p for p in files if p.name.startswith("terugkoppeling_")]  # feedback packs:
+    assert {p.parent.name for p in packs} == {"aanbieders", "terugkoppeling"}  # nightly, CLI
+    assert {p.suffix for p in packs} == {".xlsx", ".html"}
     assert any(p.parent.name == "quarantine" for p in files)
     leaks = {str(p): hits for p in files if (hits := _text_hits(_text(p), run["bsns"]))}
     assert not leaks

@@ -192,7 +192,11 @@ def test_region_has_all_files(region):
 
 
 def test_no_unknown_region_folders():
-    assert {p.name for p in REF.iterdir() if p.is_dir()} == set(REGIONS) | {"default", "iwmo"}
+    assert {p.name for p in REF.iterdir() if p.is_dir()} == set(REGIONS) | {
+        "default",
+        "iwmo",
+        "cbs",
+    }
 
 
 @pytest.mark.parametrize(
@@ -454,3 +458,20 @@ def test_wj001_retourcodes_list():
     assert not_rejecting == {"0200", "0233", "8001"}
     assert {"0001", "0611", "9307", "9339", "9340", "9341", "8187", "9366"} <= set(codes)
     assert "wj001_retourcodes.csv" in (REF / "iwmo" / "BRON.md").read_text(encoding="utf-8")
+
+
+def test_cbs_gemeentecodes_list():
+    """The CBS list behind "naam (code)" for a gemeente (cbs/BRON.md: indeling 1 januari 2025)."""
+    header, rows = read_csv(REF / "cbs" / "gemeenten.csv")
+    assert header == ["code", "naam", "provincie"]
+    codes = [r["code"] for r in rows]
+    assert len(codes) == len(set(codes)) == 342
+    assert all(re.fullmatch(r"[0-9]{4}", c) for c in codes) and codes == sorted(codes)
+    assert all(r["naam"].strip() and r["provincie"].strip() for r in rows)
+    names = {r["code"]: r["naam"] for r in rows}
+    assert names["0505"] == "Dordrecht"
+    assert names["1771"] == "Geldrop-Mierlo"
+    assert names["0498"] == "Drechterland"
+    assert names["0642"] == "Zwijndrecht"
+    bron = (REF / "cbs" / "BRON.md").read_text(encoding="utf-8")
+    assert "876f2e7eb925807e9a066ca156bfa5e18b4f65b9" in bron and "1 januari 2025" in bron

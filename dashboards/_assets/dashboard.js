@@ -75,7 +75,13 @@
       Object.keys(waarden).sort(vergelijk).forEach(function (w) {
         sel.appendChild(el("option", null, w)).value = w;
       });
-      if (vooraf[key] !== undefined && waarden[vooraf[key]]) { sel.value = vooraf[key]; self.keuzes[key] = vooraf[key]; }
+      var gekozen = vooraf[key];
+      if (gekozen !== undefined && !waarden[gekozen]) {  // a code: the option "naam (code)"
+        gekozen = Object.keys(waarden).filter(function (w) {
+          return w.slice(-(gekozen.length + 2)) === "(" + gekozen + ")";
+        })[0];
+      }
+      if (gekozen !== undefined && waarden[gekozen]) { sel.value = gekozen; self.keuzes[key] = gekozen; }
       sel.addEventListener("change", function () { self.keuzes[key] = sel.value; self.pagina = 0; self.toon(); });
       label.appendChild(sel); balk.appendChild(label);
     });

@@ -138,6 +138,11 @@ def _print_summary(summary: dict, out: Path) -> None:
     index = out / "dashboards" / "index.html"
     if index.exists():
         typer.echo(f"Dashboards:  {index}")
+    packs = sorted((out / "aanbieders").glob(f"terugkoppeling_*_{summary['peildatum']}.html"))
+    if packs:
+        typer.echo(
+            f"Terugkoppeling: {out / 'aanbieders'} ({len(packs)} aanbieders met nieuwe signalen)"
+        )
 
 
 def _print_not_judged(summary: dict) -> None:
@@ -183,8 +188,9 @@ if __name__ == "__main__":
 
 
 # Subcommands live in their own modules and register themselves on `app`.
-from declaratiemonitor import cli_bench, cli_review, cli_steekproef  # noqa: E402
+from declaratiemonitor import cli_aanbieder, cli_bench, cli_review, cli_steekproef  # noqa: E402
 
 app.command()(cli_bench.bench)
 app.add_typer(cli_steekproef.steekproef_app, name="steekproef")
 app.add_typer(cli_review.review_app, name="review")
+app.add_typer(cli_aanbieder.aanbieder_app, name="aanbieder")

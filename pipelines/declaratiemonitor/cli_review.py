@@ -1,7 +1,9 @@
 """`declaratiemonitor review`: contract managers judge signals in Excel or CSV.
 
     review exporteer --warehouse W --bestand signalen.xlsx   # open signals, review columns empty
+    review exporteer ... --aanbieder 73000002                # one provider's signals only
     review importeer --warehouse W --bestand signalen.xlsx   # verdicts back into the history
+                                                             # (also a feedback pack's Excel)
 
 Registered on the main app in cli.py with `app.add_typer(cli_review.review_app, name="review")`.
 """
@@ -73,13 +75,18 @@ def exporteer(
     alle: bool = typer.Option(
         False, "--alle", help="Ook signalen met een eindoordeel (terecht, onterecht)."
     ),
+    aanbieder: str | None = typer.Option(
+        None, "--aanbieder", help="Alleen de signalen van deze aanbieder (AGB-code, 8 cijfers)."
+    ),
 ) -> None:
     """Schrijf de open signalen (nieuw, open, in behandeling) met lege beoordelingskolommen."""
+    from declaratiemonitor.lib.pack.selection import check_agb
     from declaratiemonitor.lib.warehouse import connect
 
+    agb = check_agb(aanbieder) if aanbieder is not None else None
     try:
         with connect(_existing(warehouse), read_only=True) as con:
-            frame = review_export.export_frame(con, include_closed=alle)
+            frame = review_export.export_frame(con, include_closed=alle, aanbieder=agb)
     except duckdb.Error as exc:
         raise InvoerFout(f"Het warehouse {warehouse} kan niet worden gelezen: {exc}") from None
     with disk.as_disk_full(bestand, 0, f"het bestand {bestand.name}"):
@@ -94,7 +101,8 @@ def importeer(
     bestand: Path = typer.Option(
         ...,
         "--bestand",
-        help="Ingevuld bestand (.xlsx of .csv) met signal_id, status, notitie, reviewer.",
+        help="Ingevuld bestand (.xlsx of .csv) met signal_id, status, notitie, reviewer; ook "
+        "de Excel van een terugkoppeling (tabblad Signalen).",
     ),
 ) -> None:
     """Lees beoordelingen in; alles of niets: bij één fout wordt niets overgenomen."""

@@ -13,6 +13,7 @@ import duckdb
 import typer
 
 from declaratiemonitor.lib.errors import InvoerFout
+from declaratiemonitor.lib.names import load as load_names
 from declaratiemonitor.lib.steekproef import (
     Parameters,
     evaluate,
@@ -164,8 +165,9 @@ def trek_command(
             )
             population = load_population(con, methode, gemeente, jaar)
             steekproef = trek(population, params, read_peildatum(con))
+            names = load_names(con)
         target = uit or warehouse.parent / "steekproef" / f"steekproef_{methode}_{seed}.xlsx"
-        path = write_excel(steekproef, target)
+        path = write_excel(steekproef, target, names)
     except InvoerFout as exc:
         raise _fail(str(exc)) from None
     summary = steekproef.summary() | {"bestand": str(path)}
@@ -229,6 +231,7 @@ def uitbreiden_command(
                 con, params["methode"], params.get("gemeente"), params.get("jaar")
             )
             extended = uitbreiden(data, population, schatter, read_peildatum(con))
+            names = load_names(con)
         if extended is None:
             _echo(
                 {"uitgebreid": False},
@@ -237,7 +240,7 @@ def uitbreiden_command(
             )
             return
         target = uit or bestand.with_name(f"{bestand.stem}_ronde{extended.ronde}.xlsx")
-        path = write_excel(extended, target)
+        path = write_excel(extended, target, names)
     except InvoerFout as exc:
         raise _fail(str(exc)) from None
     summary = extended.summary() | {"bestand": str(path), "uitgebreid": True}

@@ -6,10 +6,12 @@ The pages are written to OUT/dashboards/<page>.html with one shared local plotly
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from declaratiemonitor.defs.aanbieders import KEY as PACKS
 from declaratiemonitor.defs.resources import PipelineSettings, output_dir, warehouse
 from declaratiemonitor.lib import dashboard_render as render
 
-DEPS = [dg.AssetKey("signals"), dg.AssetKey(["meta", "run_context"])]
+# after the packs: the page Aanbieders links each provider's latest pack
+DEPS = [dg.AssetKey("signals"), dg.AssetKey(["meta", "run_context"]), PACKS]
 MODULES = render.page_modules()
 NAV = render.nav_of(MODULES)
 

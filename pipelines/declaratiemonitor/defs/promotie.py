@@ -1,5 +1,6 @@
 """promotie: the run's last step. The work copy becomes the warehouse, then the outputs the run
-staged (signals.parquet, quarantine/, run_summary.json, dashboards/) are moved into place.
+staged (signals.parquet, quarantine/, run_summary.json, dashboards/, aanbieders/) are moved
+into place.
 
 A failure here (a full disk while DuckDB folds in its write-ahead log, an I/O error) fails the
 run: the old warehouse and outputs stay, the work copy is removed. Promotion as a step, not
@@ -11,7 +12,7 @@ step runs after it.
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from declaratiemonitor.defs import checks, dashboards, ingest, rules, signals
+from declaratiemonitor.defs import aanbieders, checks, dashboards, ingest, rules, signals
 from declaratiemonitor.defs.resources import WarehouseResource
 
 
@@ -26,7 +27,7 @@ def _asset_keys(*modules) -> list[dg.AssetKey]:
     return sorted(keys, key=lambda k: k.to_user_string())
 
 
-UPSTREAM = _asset_keys(ingest, rules, signals, dashboards, checks)
+UPSTREAM = _asset_keys(ingest, rules, signals, dashboards, checks, aanbieders)
 
 
 @dg.asset(

@@ -12,6 +12,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
+from declaratiemonitor.lib.names import load as load_names
 from declaratiemonitor.lib.steekproef import Parameters, load_population, trek, write_excel
 from declaratiemonitor.lib.steekproef.population import read_peildatum
 
@@ -51,7 +52,10 @@ def trek_steekproef(
     with warehouse(duckdb) as con:
         population = load_population(con, params.methode, params.gemeente, params.jaar)
         steekproef = trek(population, params, read_peildatum(con))
-    path = write_excel(steekproef, output_path(settings.out_dir, params.methode, params.seed))
+        names = load_names(con)
+    path = write_excel(
+        steekproef, output_path(settings.out_dir, params.methode, params.seed), names
+    )
     summary = steekproef.summary()
     context.log.info(f"Steekproef {params.methode} (n = {summary['n']}) geschreven naar {path}")
     metadata = {k: v for k, v in summary.items() if v is not None} | {"bestand": str(path)}

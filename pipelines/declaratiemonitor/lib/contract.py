@@ -247,6 +247,12 @@ TABLES: dict[str, Table] = {
             ),
         ),
         Table(
+            "aanbieders",
+            (AGB, _c("naam"), _c("contactpersoon", required=False), _c("email", required=False)),
+            # the names people know (lib/names); a second row for the same AGB is quarantined
+            unique_key=("aanbieder_agb",),
+        ),
+        Table(
             "producten",
             (
                 GEMEENTE,

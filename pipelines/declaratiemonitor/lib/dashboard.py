@@ -1,7 +1,8 @@
 """What a dashboard page module uses, in one place: `from declaratiemonitor.lib import
 dashboard as r`. The parts: dashboard_format (colours, Dutch formats, table cells),
 dashboard_blocks (the page model), dashboard_figures (house style of the figures),
-dashboard_queries (warehouse reads), dashboard_html and dashboard_render (writing the pages).
+dashboard_queries (warehouse reads), dashboard_html and dashboard_render (writing the pages);
+names: a gemeente or provider as "naam (code)" (lib/names).
 """
 
 from declaratiemonitor.lib.dashboard_blocks import (
@@ -68,6 +69,8 @@ from declaratiemonitor.lib.dashboard_render import (
     page_modules,
     slug_of,
 )
+from declaratiemonitor.lib.names import Names, with_labels
+from declaratiemonitor.lib.names import load as names
 
 __all__ = [
     "SEVERITIES",
@@ -122,4 +125,7 @@ __all__ = [
     "page_modules",
     "slug_of",
     "nav_of",
+    "Names",
+    "names",
+    "with_labels",
 ]

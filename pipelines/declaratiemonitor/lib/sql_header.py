@@ -3,8 +3,19 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REQUIRED_RULE_KEYS = ("rule", "title", "source", "severity", "reads")
+# uitleg / actie / grondslag: one line each in Dutch for the provider (feedback pack, lib/pack)
+REQUIRED_RULE_KEYS = (
+    "rule",
+    "title",
+    "source",
+    "severity",
+    "reads",
+    "uitleg",
+    "actie",
+    "grondslag",
+)
 SEVERITIES = ("hoog", "midden", "laag")
+ACTIES = ("crediteren", "toelichten", "corrigeren en opnieuw declareren")
 
 
 @dataclass(frozen=True)
@@ -53,4 +64,6 @@ def rule_problems(sql: SqlFile, expected_id: str) -> list[str]:
         problems.append(f"rule '{sql.get('rule')}' past niet bij het pad ({expected_id})")
     if sql.get("severity") and sql.get("severity") not in SEVERITIES:
         problems.append(f"severity '{sql.get('severity')}' is niet hoog/midden/laag")
+    if sql.get("actie") and sql.get("actie") not in ACTIES:
+        problems.append(f"actie '{sql.get('actie')}' is niet {' / '.join(ACTIES)}")
     return problems

@@ -2,6 +2,9 @@
 -- title: Ondersteuning gedeclareerd terwijl de cliënt was opgenomen of gedetineerd
 -- source: seed 002 §5.1.2.2 (lines 4325-4329: "Indien de cliënt bijvoorbeeld in het ziekenhuis wordt
 --   opgenomen ... kan de aanbieder tijdelijk geen inzet declareren"); RULES.md §5
+-- uitleg: Tijdens een opname (ziekenhuis, ggz) of detentie wordt geen ondersteuning geleverd; declaraties over die dagen zijn niet terecht.
+-- actie: crediteren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §5.1.2.2 (tijdens een opname geen inzet declareren)
 -- severity: midden
 -- version: 1
 -- reads: models.afwezigheid_dagen

@@ -2,6 +2,9 @@
 -- title: BW-dagen gedeclareerd tijdens een ggz-opname of detentie van meer dan zes maanden
 -- source: seed 001 "Declareren bij tijdelijke afwezigheid Beschermd Wonen" (lines 179-185: "duurt
 --   niet langer dan maximaal zes maanden"); RULES.md §5
+-- uitleg: Tijdens een ggz-opname of detentie mag beschermd wonen hooguit zes maanden worden doorgedeclareerd; de dagen daarna zijn niet declarabel.
+-- actie: crediteren
+-- grondslag: Handelingskader Wmo Verblijf, Declareren bij tijdelijke afwezigheid Beschermd Wonen (maximaal zes maanden)
 -- severity: hoog
 -- version: 1
 -- reads: models.bw_afwezigheid_maanden

@@ -1,6 +1,9 @@
 -- rule: bw_afwezigheid.nadert_6_maanden
 -- title: Declarabele afwezigheid in beschermd wonen nadert de grens van zes maanden
 -- source: seed 001 "Declareren bij tijdelijke afwezigheid Beschermd Wonen" (lines 179-185); RULES.md §5
+-- uitleg: De cliënt is bijna zes maanden afwezig; daarna zijn afwezigheidsdagen niet meer declarabel. Laat weten of en wanneer de cliënt terugkeert.
+-- actie: toelichten
+-- grondslag: Handelingskader Wmo Verblijf, Declareren bij tijdelijke afwezigheid Beschermd Wonen (maximaal zes maanden)
 -- severity: laag
 -- version: 1
 -- reads: models.afwezigheid_beoordeling, models.toewijzingen, staging.regelparameters

@@ -1,6 +1,9 @@
 -- rule: bw_afwezigheid.niet_declarabel
 -- title: BW-dagen gedeclareerd tijdens een afwezigheid die niet declarabel is
 -- source: seed 001 "Declareren bij tijdelijke afwezigheid Beschermd Wonen" (lines 172-185); RULES.md §5
+-- uitleg: Afwezigheidsdagen in beschermd wonen zijn alleen declarabel bij een ggz-opname of detentie met beoogde terugkeer en zonder andere financiering van de plek.
+-- actie: crediteren
+-- grondslag: Handelingskader Wmo Verblijf, Declareren bij tijdelijke afwezigheid Beschermd Wonen
 -- severity: hoog
 -- version: 1
 -- reads: models.bw_afwezigheid_maanden

@@ -3,6 +3,9 @@
 -- source: seed 002 §5.2 dagbesteding (lines 4621-4627 "maximaal 7 dagdelen per week"), productkaarten
 --   Dagbesteding 1 en 2 (lines 5150-5162, 5246, 5328: dagdelen van drie uur, twee dagdelen op één
 --   dag, "maximaal 7 dagdelen per week"); RULES.md §6
+-- uitleg: Per cliënt zijn maximaal 7 dagdelen dagbesteding per week en 2 per dag declarabel; de dagdelen daarboven niet.
+-- actie: crediteren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §5.2 en productkaarten Dagbesteding 1 en 2 (maximaal 7 dagdelen per week)
 -- severity: midden
 -- version: 1
 -- reads: models.declaraties_netto, staging.regelparameters

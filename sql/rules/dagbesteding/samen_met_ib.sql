@@ -2,6 +2,9 @@
 -- title: Individuele begeleiding geleverd op een dag met gedeclareerde dagbesteding
 -- source: seed 004 lines 1275 and 1345 ("Tijdens de dagbesteding kan geen individuele begeleiding
 --   worden ingezet"); RULES.md §6
+-- uitleg: Tijdens dagbesteding kan geen individuele begeleiding worden ingezet; op deze dag zijn ze allebei geleverd.
+-- actie: toelichten
+-- grondslag: Beleidsregels maatschappelijke ondersteuning 2017 gemeente Drechterland (tijdens dagbesteding geen individuele begeleiding)
 -- severity: laag
 -- version: 1
 -- reads: staging.contactmomenten, models.toewijzingen, models.declaraties_netto, staging.producten, staging.regelparameters

@@ -2,6 +2,9 @@
 -- title: Meer minuten gedeclareerd dan in de tijdregistratie (contactmomenten) staan
 -- source: seed 000 "Voorstel SDD no-show", Wel declareren: "Declaraties zijn herleidbaar tot
 --   concreet cliëntcontact"; RULES.md §2
+-- uitleg: Declaraties moeten herleidbaar zijn tot cliëntcontact; er zijn meer minuten gedeclareerd dan er in de tijdregistratie staan.
+-- actie: crediteren
+-- grondslag: Voorstel SDD no-show (declaraties herleidbaar tot concreet cliëntcontact)
 -- severity: hoog
 -- version: 1
 -- reads: models.declaraties_netto, staging.contactmomenten, models.toewijzingen

@@ -2,6 +2,9 @@
 -- title: Doorgedeclareerd na het moment waarop opschalen nodig was
 -- source: seed 000 "Voorstel SDD no-show" (wel declareren: "Bij uitblijvend contact volgt tijdige
 --   terugkoppeling i.p.v. doordeclareren") and "(vervolg)" (8 pogingen over 8 weken); RULES.md §3
+-- uitleg: Na 8 contactpogingen over 8 weken zonder inhoudelijk contact had de aanbieder moeten opschalen naar de gemeente in plaats van door te declareren.
+-- actie: crediteren
+-- grondslag: Voorstel SDD no-show (vervolg): opschalen na 8 pogingen over 8 weken
 -- severity: hoog
 -- version: 1
 -- reads: models.escalatie_reeksen, models.declaraties_netto

@@ -3,6 +3,9 @@
 -- source: seed 000 "Voorstel SDD no-show (vervolg)" (opschalen bij langdurig uitblijven
 --   begeleiding, minimaal 8 outreachende pogingen over een aaneengesloten periode van 8 weken);
 --   RULES.md §3
+-- uitleg: Er zijn minstens 8 contactpogingen over 8 weken gedaan zonder inhoudelijk contact; dan verwacht de gemeente dat de aanbieder opschaalt.
+-- actie: toelichten
+-- grondslag: Voorstel SDD no-show (vervolg): opschalen na 8 pogingen over 8 weken
 -- severity: hoog
 -- version: 1
 -- reads: models.escalatie_reeksen

@@ -2,6 +2,9 @@
 -- title: Ingediend bedrag is niet gelijk aan geleverd volume maal producttarief
 -- source: iWmo 3.2 TR346 (IngediendBedrag = GeleverdVolume × ProductTarief, behalve eenheid 83;
 --   bij minuten: uurtarief × volume / 60, afgerond op centen); RULES.md §7
+-- uitleg: Het ingediende bedrag moet gelijk zijn aan het geleverde volume maal het producttarief.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR346 (retourcode 9346)
 -- severity: midden
 -- version: 1
 -- reads: models.integriteit_regels

@@ -2,6 +2,9 @@
 -- title: Declaratieperiode valt (deels) buiten de geldigheid van de toewijzing
 -- source: iWmo 3.2 TR307 (begindatum >= ingangsdatum) en TR308 (einddatum <= einddatum
 --   toewijzing, indien gevuld); RULES.md §7
+-- uitleg: Alleen zorg binnen de geldigheid van de toewijzing is declarabel; (een deel van) de declaratieperiode valt erbuiten.
+-- actie: crediteren
+-- grondslag: iWmo 3.2 TR307 en TR308 (retourcodes 9307 en 9308)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_regels

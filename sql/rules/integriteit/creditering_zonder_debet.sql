@@ -2,6 +2,9 @@
 -- title: Creditregel zonder bijbehorende debetregel, of een debetregel die opnieuw wordt gecrediteerd
 -- source: iWmo 3.2 TR323 (credit gerelateerd aan een eerder verzonden debetprestatie) en TR390
 --   (geen tweede credit voor dezelfde prestatie); RULES.md §7
+-- uitleg: Een creditregel moet verwijzen naar een eerder ingediende debetregel die nog niet is gecrediteerd.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR323 en TR390 (retourcodes 8017 en 9390)
 -- severity: midden
 -- version: 1
 -- reads: models.credits

@@ -3,6 +3,9 @@
 -- source: iWmo 3.2 TR389 en TR416 (geen tweede debetprestatie voor dezelfde ProductPeriode,
 --   ProductCategorie, ProductCode en ToewijzingNummer zolang de eerste niet is gecrediteerd);
 --   TR314 (ReferentieNummer uniek per aanbieder); RULES.md §7
+-- uitleg: Een prestatie (toewijzing, product en periode) mag maar één keer worden gedeclareerd en een referentienummer maar één keer worden gebruikt.
+-- actie: crediteren
+-- grondslag: iWmo 3.2 TR389, TR416 en TR314 (retourcodes 9389 en 8021)
 -- severity: hoog
 -- version: 1
 -- reads: staging.declaraties, models.declaraties_netto, models.toewijzingen

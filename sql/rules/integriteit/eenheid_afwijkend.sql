@@ -2,6 +2,9 @@
 -- title: Gedeclareerde eenheid past niet bij de eenheid van de toewijzing
 -- source: iWmo 3.2 TR341 (eenheid gelijk; bij toewijzing in uren mag in minuten); RULES.md §7 en
 --   Conventions (Units)
+-- uitleg: De eenheid van de declaratie moet passen bij die van de toewijzing (bij een toewijzing in uren mag in minuten).
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR341 (retourcode 9341)
 -- severity: midden
 -- version: 1
 -- reads: models.integriteit_koppelfouten

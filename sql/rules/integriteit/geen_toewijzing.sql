@@ -1,6 +1,9 @@
 -- rule: integriteit.geen_toewijzing
 -- title: Declaratie zonder toewijzing met dat nummer bij die gemeente
 -- source: iWmo 3.2 TR338; RULES.md §7
+-- uitleg: Declareren kan alleen op een toewijzing van de gemeente; het genoemde toewijzingsnummer is bij deze gemeente niet bekend.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR338 (retourcode 9338)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_koppelfouten

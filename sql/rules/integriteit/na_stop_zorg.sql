@@ -2,6 +2,9 @@
 -- title: Declaratie na de gemelde stop van de zorg (307-bericht)
 -- source: iWmo 3.2 stopbericht 307 (TR019: start/stop gerelateerd aan de toewijzing via het
 --   ToewijzingNummer; TR326: na een stop kan een nieuwe start volgen); RULES.md §7
+-- uitleg: Na de gemelde stop van de zorg (307-bericht) wordt geen zorg meer geleverd en is er niets meer te declareren.
+-- actie: crediteren
+-- grondslag: iWmo 3.2 stopbericht 307 (TR019)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_zorgperiodes

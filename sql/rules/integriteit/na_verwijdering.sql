@@ -1,6 +1,9 @@
 -- rule: integriteit.na_verwijdering
 -- title: Declaratie op een verwijderde toewijzing (reden wijziging 13)
 -- source: iWmo 3.2 TR384 (niet declareren op een toewijzing met RedenWijziging 13); RULES.md §7
+-- uitleg: Op een verwijderde toewijzing (reden wijziging 13) mag niet worden gedeclareerd.
+-- actie: crediteren
+-- grondslag: iWmo 3.2 TR384 (retourcode 9384)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_koppelfouten

@@ -2,6 +2,9 @@
 -- title: Declaratieperiode loopt over een maandgrens
 -- source: iWmo 3.2 CS337 (Einddatum van de ProductPeriode in dezelfde kalendermaand en hetzelfde
 --   jaar als de Begindatum); RULES.md §7
+-- uitleg: Een declaratieregel hoort binnen één kalendermaand te vallen.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 CS337
 -- severity: laag
 -- version: 1
 -- reads: models.integriteit_regels

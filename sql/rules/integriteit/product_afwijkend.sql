@@ -1,6 +1,9 @@
 -- rule: integriteit.product_afwijkend
 -- title: Gedeclareerd product wijkt af van het toegewezen product
 -- source: iWmo 3.2 TR339 (productcategorie) en TR340 (productcode); RULES.md §7
+-- uitleg: Alleen het toegewezen product (productcategorie en productcode) is declarabel.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR339 en TR340 (retourcodes 9339 en 9340)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_koppelfouten

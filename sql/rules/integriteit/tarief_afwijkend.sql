@@ -2,6 +2,9 @@
 -- title: Gedeclareerd tarief wijkt af van het contracttarief
 -- source: iWmo 3.2 TR418 (ProductTarief gelijk aan het contractuele tarief van de ProductCode);
 --   RULES.md §7 en Conventions (Tariffs)
+-- uitleg: Het gedeclareerde tarief moet gelijk zijn aan het contracttarief van het product.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: iWmo 3.2 TR418 (retourcode 0611)
 -- severity: midden
 -- version: 1
 -- reads: models.integriteit_regels

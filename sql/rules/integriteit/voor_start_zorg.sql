@@ -2,6 +2,9 @@
 -- title: Declaratie voor de gemelde start van de zorg (305-bericht)
 -- source: iWmo 3.2 startbericht 305 (TR019: start/stop gerelateerd aan de toewijzing via het
 --   ToewijzingNummer); seed 002 (aanbieder verstuurt een 305 bij start ondersteuning); RULES.md §7
+-- uitleg: Voor de gemelde start van de zorg (305-bericht) is er nog geen zorg geleverd en niets te declareren.
+-- actie: crediteren
+-- grondslag: iWmo 3.2 startbericht 305 (TR019)
 -- severity: hoog
 -- version: 1
 -- reads: models.integriteit_zorgperiodes

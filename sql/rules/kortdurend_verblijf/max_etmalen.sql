@@ -3,6 +3,9 @@
 -- source: seed 002 kortdurend verblijf (lines 465, 495: "maximaal aantal etmalen per kalenderjaar
 --   bedraagt 156 etmalen (52 x 3 gemiddeld)"); seed 004 §5.8.6 (lines 1471-1637: "maximaal drie
 --   etmalen per week gedurende een kalenderjaar"); RULES.md §6
+-- uitleg: Kortdurend verblijf is begrensd tot 156 etmalen per kalenderjaar, en waar de gemeente dat bepaalt tot een aantal per week.
+-- actie: crediteren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, kortdurend verblijf (156 etmalen per jaar); Beleidsregels maatschappelijke ondersteuning 2017 gemeente Drechterland, §5.8.6 (3 etmalen per week)
 -- severity: midden
 -- version: 1
 -- reads: models.declaraties_netto, staging.regelparameters

@@ -2,6 +2,9 @@
 -- title: Life-event-opslag gedeclareerd na de maximale duur van drie maanden
 -- source: seed 000 "Product Opslag" (duur van maximaal 3 maanden; "De tijdelijke
 --   Life-event-indicatie stopt automatisch"; "Daarna stopt deze indicatie automatisch"); RULES.md §6
+-- uitleg: De life-event-opslag geldt hooguit drie maanden en stopt daarna vanzelf; declaraties daarna zijn niet terecht.
+-- actie: crediteren
+-- grondslag: Product Life Events, Product Opslag (maximaal 3 maanden)
 -- severity: hoog
 -- version: 1
 -- reads: models.declaraties_netto, models.toewijzingen, staging.regelparameters

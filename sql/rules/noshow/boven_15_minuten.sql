@@ -1,6 +1,9 @@
 -- rule: noshow.boven_15_minuten
 -- title: No-show (dichte deur) met meer dan 15 minuten gedeclareerd
 -- source: seed 000 "Voorstel SDD no-show" (15 minuten declareren bij dichte deur); RULES.md §2
+-- uitleg: Bij een gepland huisbezoek waarbij de deur dicht blijft (no-show) is maximaal 15 minuten declarabel.
+-- actie: crediteren
+-- grondslag: Voorstel SDD no-show (15 minuten bij een dichte deur)
 -- severity: midden
 -- version: 1
 -- reads: models.noshow_beoordeling

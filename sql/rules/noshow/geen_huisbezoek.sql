@@ -2,6 +2,9 @@
 -- title: No-show gedeclareerd voor een afspraak die geen huisbezoek was
 -- source: seed 000 "Voorstel SDD no-show" (15 minuten declareren bij dichte deur; wel declareren:
 --   "(Gepland) huisbezoek waarbij geen contact tot stand komt"); RULES.md §2
+-- uitleg: Een no-show (dichte deur) is alleen declarabel bij een gepland huisbezoek, niet bij een afspraak per telefoon, video of op locatie.
+-- actie: crediteren
+-- grondslag: Voorstel SDD no-show (no-show alleen bij een gepland huisbezoek)
 -- severity: midden
 -- version: 1
 -- reads: models.noshow_beoordeling

@@ -2,6 +2,9 @@
 -- title: No-show gedeclareerd terwijl de cliënt meer dan 24 uur van tevoren had afgezegd
 -- source: seed 000 "Voorstel SDD no-show", Niet declareren: "Als de inwoner de afspraak > 24 uur
 --   van tevoren afbelt"; RULES.md §2
+-- uitleg: Een afspraak die de cliënt meer dan 24 uur van tevoren heeft afgezegd, is niet declarabel.
+-- actie: crediteren
+-- grondslag: Voorstel SDD no-show (niet declareren bij afzeggen meer dan 24 uur van tevoren)
 -- severity: midden
 -- version: 1
 -- reads: models.noshow_beoordeling

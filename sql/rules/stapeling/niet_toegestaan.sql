@@ -2,6 +2,9 @@
 -- title: Toewijzingen van één cliënt die volgens de stapelmatrix niet samen mogen
 -- source: seed 002 productkaarten, Stapelmatrix (lines 4971-5060, 5118, 5255, 5338, 5526:
 --   B1/B2/B3 onderling niet, geen van beide met beschermd wonen, D1 niet met D2); RULES.md §6
+-- uitleg: Volgens de stapelmatrix mogen deze voorzieningen niet tegelijk aan één cliënt zijn toegewezen.
+-- actie: toelichten
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, productkaarten: stapelmatrix
 -- severity: midden
 -- version: 1
 -- reads: models.toewijzingen, staging.stapelregels

@@ -3,6 +3,9 @@
 -- source: seed 003 (FOT Begeleiding 17-07-2025, §4 proces en toegang en §5e: aanbieders tijdig
 --   attenderen op het aflopen van beschikkingen); seed 002 line ~4968 (cliënt kan zich 8 weken
 --   voor afloop van de indicatie melden) and line ~1316; RULES.md §8
+-- uitleg: De toewijzing loopt binnen 8 weken af en er is nog geen vervolg; vraag tijdig een vervolg aan als de ondersteuning nodig blijft.
+-- actie: toelichten
+-- grondslag: Verslag overlegtafel Begeleiding 17-07-2025 (tijdig attenderen op aflopende beschikkingen); Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo (melden 8 weken voor afloop)
 -- severity: laag
 -- version: 1
 -- reads: models.toewijzingen, staging.regelparameters

@@ -2,6 +2,9 @@
 -- title: Toewijzing na meer dan de helft van de looptijd veel minder gebruikt dan verwacht
 -- source: seed 002 §3 Protocol maatwerkvoorziening Begeleiding (lines ~3841-3851: periodiek de
 --   uitnutting per indicatie meten); RULES.md §1 and Conventions
+-- uitleg: Na meer dan de helft van de looptijd is veel minder gedeclareerd dan toegewezen; wordt de toegewezen ondersteuning wel geleverd?
+-- actie: toelichten
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §3 Protocol maatwerkvoorziening Begeleiding (uitnutting per indicatie)
 -- severity: laag
 -- version: 1
 -- reads: models.toewijzingen, models.uitnutting_claims, staging.regelparameters

@@ -3,6 +3,9 @@
 -- source: seed 002 §3 Protocol maatwerkvoorziening Begeleiding (lines ~3841-3851: uitnutting
 --   over het totaal binnen de geldigheidsduur; line ~4958: het totaalaantal geïndiceerde uren
 --   wordt niet overschreden); RULES.md §1 and Conventions (Allocated total, Units, Net claims)
+-- uitleg: Er is meer gedeclareerd dan over de hele geldigheidsduur van de toewijzing is toegewezen.
+-- actie: crediteren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §3 Protocol maatwerkvoorziening Begeleiding (het toegewezen totaal wordt niet overschreden)
 -- severity: hoog
 -- version: 1
 -- reads: models.toewijzingen, models.uitnutting_claims

@@ -3,6 +3,9 @@
 -- source: seed 002 §3 Protocol maatwerkvoorziening Begeleiding (lines ~3841-3851, frequentie
 --   en flexibiliteit van de toewijzing); RULES.md §1 and Conventions (Units, Net claims: a line
 --   belongs to the month of its begindatum)
+-- uitleg: In een kalendermaand is meer gedeclareerd dan de toewijzing per dag, week of maand toestaat.
+-- actie: crediteren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §3 Protocol maatwerkvoorziening Begeleiding (frequentie van de toewijzing)
 -- severity: midden
 -- version: 1
 -- reads: models.toewijzingen, models.uitnutting_claims

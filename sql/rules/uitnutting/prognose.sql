@@ -3,6 +3,9 @@
 -- source: seed 002 §3 Protocol maatwerkvoorziening Begeleiding (lines ~3841-3851: uitnutting
 --   over de geldigheidsduur en per kalenderjaar; voorbeeld 100 uur, na 2 maanden al 40 uur);
 --   RULES.md §1 and Conventions
+-- uitleg: Bij het huidige tempo is de toewijzing ruim voor de einddatum op; licht toe of de inzet klopt of dat een nieuwe indicatie nodig is.
+-- actie: toelichten
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §3 Protocol maatwerkvoorziening Begeleiding (uitnutting per indicatie)
 -- severity: midden
 -- version: 1
 -- reads: models.toewijzingen, models.uitnutting_claims, staging.regelparameters

@@ -2,6 +2,9 @@
 -- title: Vervoer gedeclareerd terwijl de reisafstand buiten de staffel valt of onbekend is
 -- source: seed 001 "Vervoer van en naar dagbesteding" (lines 138-152, bands up to 31 km); seed 002
 --   §5.4.6 (lines 4798-4821, bands up to 40 km regular and 30 km wheelchair)
+-- uitleg: De reisafstand valt buiten de vervoersstaffel of is niet bekend, zodat het gedeclareerde vervoer niet te toetsen is.
+-- actie: toelichten
+-- grondslag: Handelingskader Wmo Verblijf, Vervoer van en naar dagbesteding (staffels tot 31 km)
 -- severity: laag
 -- version: 1
 -- reads: models.vervoer_ritten, staging.vervoer_staffels

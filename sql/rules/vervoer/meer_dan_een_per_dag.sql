@@ -3,6 +3,9 @@
 -- source: seed 001 "Vervoer van en naar dagbesteding" (line 138: "vast tarief per inwoner per
 --   dag"); seed 002 §5.4.3 (lines 4727-4729: "1x Vervoer is een retourrit"), productkaart Vervoer
 --   Dagbesteding (lines 5436-5438: "2 vervoersbewegingen per bezoek ... (heen en terug)")
+-- uitleg: Per cliënt wordt maximaal één retourrit vervoer per dag vergoed.
+-- actie: crediteren
+-- grondslag: Handelingskader Wmo Verblijf, Vervoer van en naar dagbesteding (vast tarief per inwoner per dag)
 -- severity: hoog
 -- version: 1
 -- reads: models.vervoer_ritten, models.vervoer_ritten_per_toewijzing

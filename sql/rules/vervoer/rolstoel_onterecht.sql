@@ -2,6 +2,9 @@
 -- title: Rolstoelvervoer gedeclareerd voor een cliënt die niet in een rolstoel reist
 -- source: seed 002 §5.4.4 (lines 4737-4744), §5.4.5 voorbeeld 1 (lines 4786-4789), §5.4.6 (lines
 --   4798-4821); seed 001 "Vervoer van en naar dagbesteding" (Vervoer Rolstoel, lines 140-152)
+-- uitleg: Rolstoelvervoer is alleen declarabel voor een cliënt die in de eigen rolstoel reist; anders geldt het tarief van regulier vervoer.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §5.4.4 tot en met §5.4.6 (vervoer)
 -- severity: midden
 -- version: 1
 -- reads: models.vervoer_ritten, staging.vervoer_staffels

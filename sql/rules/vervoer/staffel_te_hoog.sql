@@ -3,6 +3,9 @@
 -- source: seed 001 "Vervoer van en naar dagbesteding" (lines 138-152); seed 002 §5.4.5 voorbeeld 1
 --   en 2 (lines 4786-4796), §5.4.6 (lines 4798-4821), productkaart Vervoer Dagbesteding (lines
 --   5376-5405)
+-- uitleg: Vervoer wordt vergoed in de kilometerstaffel van de reisafstand (of van de dichtstbijzijnde passende locatie); gedeclareerd is een hogere staffel.
+-- actie: corrigeren en opnieuw declareren
+-- grondslag: Handelingskader Wmo Verblijf, Vervoer van en naar dagbesteding; Beleidsregels Jeugdhulp en Wmo 2026 gemeente Geldrop-Mierlo, §5.4.5
 -- severity: midden
 -- version: 1
 -- reads: models.vervoer_ritten

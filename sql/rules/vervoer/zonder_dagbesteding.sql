@@ -3,6 +3,9 @@
 -- source: seed 001 "Vervoer van en naar dagbesteding" (lines 125, 138: "alleen in combinatie met
 --   dagbesteding", "alleen gedeclareerd als er daadwerkelijk inzet heeft plaatsgevonden"); seed 002
 --   §5.4.3 (lines 4722-4729), productkaart Vervoer Dagbesteding (lines 5436-5446)
+-- uitleg: Vervoer wordt alleen vergoed samen met dagbesteding op dezelfde dag.
+-- actie: crediteren
+-- grondslag: Handelingskader Wmo Verblijf, Vervoer van en naar dagbesteding (alleen in combinatie met dagbesteding)
 -- severity: hoog
 -- version: 1
 -- reads: models.declaraties_netto, models.vervoer_ritten, models.vervoer_ritten_per_toewijzing

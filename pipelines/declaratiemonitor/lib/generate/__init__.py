@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from declaratiemonitor.lib.generate.aanbieders import providers_frame
 from declaratiemonitor.lib.generate.base import Window
 from declaratiemonitor.lib.generate.context import ScenarioContext, load_products, load_staffels
 from declaratiemonitor.lib.generate.population import build_chunk
@@ -56,6 +57,7 @@ def generate(
         ctx = plant_scenarios(seed, peildatum)
         for name, rows in ctx.rows.items():
             writers.write(name, pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String)))
+        writers.write("aanbieders", providers_frame())
     finally:
         writers.close()
     if xml:

@@ -1,10 +1,11 @@
 """The output folder follows the warehouse, never runs ahead of it.
 
 A run writes its outputs (signals.parquet, signal_history.parquet, quarantine/,
-run_summary.json, dashboards/) into a hidden staging folder `OUT/.uitvoer.werk/`. Only after
-the work copy has become the warehouse (promotion.promote) are they moved into place, each
-with a rename on the same file system (no disk space needed, never half a file). A run that
-fails leaves the old outputs, which belong to the old warehouse; its staging folder is removed.
+run_summary.json, dashboards/, aanbieders/) into a hidden staging folder `OUT/.uitvoer.werk/`.
+Only after the work copy has become the warehouse (promotion.promote) are they moved into
+place, each with a rename on the same file system (no disk space needed, never half a file). A
+run that fails leaves the old outputs, which belong to the old warehouse; its staging folder is
+removed.
 """
 
 import os
@@ -14,8 +15,9 @@ from pathlib import Path
 STAGING = ".uitvoer.werk"
 STOPPED = "gestopte_run"  # diagnostics of a run that stopped (e.g. its quality report)
 # folders whose files are written one by one (a run may write some pages only, e.g. one asset
-# materialised in the UI): merged file by file; other folders (quarantine/) are complete sets
-MERGED = ("dashboards",)
+# materialised in the UI; the nightly packs are written for providers with new signals only, the
+# others keep their latest): merged file by file; other folders (quarantine/) are complete sets
+MERGED = ("dashboards", "aanbieders")
 # left by older versions: GX's data docs, which load their scripts from public CDNs
 LEGACY = ("dashboards/kwaliteit",)
 

@@ -80,10 +80,20 @@ def _xlsx_rows(path: Path) -> list[list]:
     try:
         return [
             [Formula(str(c.value)) if c.data_type == "f" else c.value for c in row]
-            for row in book.worksheets[0].iter_rows()
+            for row in _review_sheet(book).iter_rows()
         ]
     finally:
         book.close()
+
+
+def _review_sheet(book):
+    """The sheet with the review columns in its header row (the review export has one sheet;
+    a provider's feedback pack has them on 'Signalen'); else the first sheet."""
+    for sheet in book.worksheets:
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        if set(REVIEW_COLUMNS) <= {_text(h).lower() for h in header}:
+            return sheet
+    return book.worksheets[0]
 
 
 def _verdicts(path: Path, rows: list[list]) -> tuple[list[Verdict], int]:

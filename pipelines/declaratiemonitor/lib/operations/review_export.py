@@ -1,5 +1,6 @@
 """Export for review: the current signals still to be judged, to Excel or CSV, with the
-review columns (status, notitie, reviewer) last and empty. No BSN, only client_key."""
+review columns (status, notitie, reviewer) last and empty. No BSN, only client_key. Gemeente
+and aanbieder as "naam (code)" (lib/names); optionally one provider only."""
 
 import csv
 from datetime import datetime
@@ -9,6 +10,7 @@ import duckdb
 import polars as pl
 import xlsxwriter
 
+from declaratiemonitor.lib import names
 from declaratiemonitor.lib.cell_safety import looks_like_formula, neutralise
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations.review import REVIEW_COLUMNS, WITHDRAW, require_history
@@ -27,15 +29,25 @@ select s.signal_id, s.rule_id as regel, s.severity as ernst, s.gemeente_code as 
 from main.signals as s
 left join main.signal_history as h using (signal_id)
 where s.status in (select unnest(?::varchar[]))
+    and (?::varchar is null or s.aanbieder_agb = ?)
 order by s.aanbieder_agb, s.rule_id, s.period_start, s.signal_id
 """
 
 
-def export_frame(con: duckdb.DuckDBPyConnection, include_closed: bool = False) -> pl.DataFrame:
-    """The current signals still to be judged (or all current ones), review columns last."""
+def export_frame(
+    con: duckdb.DuckDBPyConnection, include_closed: bool = False, aanbieder: str | None = None
+) -> pl.DataFrame:
+    """The current signals still to be judged (or all current ones), review columns last;
+    `aanbieder`: only that provider's."""
     require_history(con)
     statuses = list(OPEN_STATUSES) + (["terecht", "onterecht"] if include_closed else [])
-    return con.sql(EXPORT_SQL, params=[statuses]).pl()
+    frame = con.sql(EXPORT_SQL, params=[statuses, aanbieder, aanbieder]).pl()
+    labelled = names.with_labels(
+        frame.rename({"gemeente": "gemeente_code", "aanbieder": "aanbieder_agb"}), names.load(con)
+    )
+    return labelled.with_columns(
+        gemeente=pl.col("gemeente_label"), aanbieder=pl.col("aanbieder_label")
+    ).select(frame.columns)
 
 
 def write_export(frame: pl.DataFrame, path: Path) -> None:

@@ -2,7 +2,8 @@
 
 Every text is written as a string (never a formula); text that looks like a formula
 (lib/cell_safety: =, +, -, @, tab, CR, ...) also gets Excel's quote prefix, so it stays text when
-the cell is edited.
+the cell is edited. Gemeente and aanbieder show as "naam (code)" when names are given
+(lib/names); the Parameters sheet keeps the code (it is read back).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from declaratiemonitor.lib.steekproef.sample import Steekproef
 
 if TYPE_CHECKING:  # imported where used: a pipeline run imports this package but no Excel code
     import xlsxwriter
+
+    from declaratiemonitor.lib.names import Names
 
 SAMPLE_SHEET, PARAMS_SHEET, STRATA_SHEET, ROUNDS_SHEET, HELP_SHEET = (
     "Steekproef",
@@ -222,13 +225,27 @@ def _write_findings(sheet, row: int, col: int, record: dict, fmt: _Formats) -> N
     write_text(sheet, row, col + 2, record.get("toelichting"), fmt, inp=True)
 
 
-def _write_sample(book, steekproef: Steekproef, fmt: _Formats) -> None:
+def _labelled(frame, names: Names | None):
+    """gemeente_code / aanbieder_agb replaced by "naam (code)" for display."""
+    if names is None:
+        return frame
+    from declaratiemonitor.lib.names import with_labels
+
+    labelled = with_labels(frame, names)
+    swap = {"gemeente_code": "gemeente_label", "aanbieder_agb": "aanbieder_label"}
+    present = {k: v for k, v in swap.items() if k in frame.columns}
+    return labelled.with_columns([labelled[v].alias(k) for k, v in present.items()]).select(
+        frame.columns
+    )
+
+
+def _write_sample(book, steekproef: Steekproef, fmt: _Formats, names: Names | None) -> None:
     sheet = book.add_worksheet(SAMPLE_SHEET)
     columns = SIGNAL_COLUMNS if steekproef.parameters.methode == "signalen" else CLAIM_COLUMNS
     columns = [c for c in columns if c[0] in steekproef.sample.columns]
     for col, (_, header, _) in enumerate(columns + INPUT_COLUMNS):
         sheet.write_string(0, col, header, fmt.header)
-    for row, record in enumerate(steekproef.sample.iter_rows(named=True), start=1):
+    for row, record in enumerate(_labelled(steekproef.sample, names).iter_rows(named=True), 1):
         for col, (key, _, kind) in enumerate(columns):
             _write_cell(sheet, row, col, record.get(key), kind, fmt)
         _write_findings(sheet, row, len(columns), record, fmt)
@@ -280,8 +297,20 @@ ROUND_COLUMNS = [
 ]
 
 
-def write_excel(steekproef: Steekproef, path: str | Path) -> Path:
-    """Write the sample, parameters, strata, rounds and instructions; returns the path."""
+def _strata(steekproef: Steekproef, names: Names | None) -> tuple[list, object]:
+    """Strata per provider get a column with its name (not read back)."""
+    per = steekproef.parameters.per or steekproef.parameters.strata
+    if names is None or per != "aanbieder":
+        return STRATA_COLUMNS, steekproef.strata
+    frame = steekproef.strata.with_columns(
+        naam=steekproef.strata["stratum"].map_elements(names.aanbieder, return_dtype=str)
+    )
+    return [*STRATA_COLUMNS[:1], ("naam", "Aanbieder", "text"), *STRATA_COLUMNS[1:]], frame
+
+
+def write_excel(steekproef: Steekproef, path: str | Path, names: Names | None = None) -> Path:
+    """Write the sample, parameters, strata, rounds and instructions; returns the path.
+    `names`: gemeente and provider names for the sample sheet and the strata (lib/names)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     import xlsxwriter
@@ -289,9 +318,9 @@ def write_excel(steekproef: Steekproef, path: str | Path) -> Path:
     options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
     book = xlsxwriter.Workbook(str(path), options)
     fmt = _formats(book)
-    _write_sample(book, steekproef, fmt)
+    _write_sample(book, steekproef, fmt, names)
     _write_params(book, steekproef, fmt)
-    _write_table(book, STRATA_SHEET, STRATA_COLUMNS, steekproef.strata, fmt)
+    _write_table(book, STRATA_SHEET, *_strata(steekproef, names), fmt)
     _write_table(book, ROUNDS_SHEET, ROUND_COLUMNS, steekproef.rounds, fmt)
     help_sheet = book.add_worksheet(HELP_SHEET)
     for row, line in enumerate(HELP_LINES):
