@@ -197,7 +197,8 @@ def _readable(col: Column, x: str) -> str | None:
     if col.type != "varchar":
         return f"try_cast(trim({x}) as {col.type}) is not null"
     if col.allowed and col.separator:  # a list of codes in one cell: every item a code
-        items = f"list_transform(string_split(trim({x}), {sql_str(col.separator)}), lambda y: trim(y))"
+        parts = f"string_split(trim({x}), {sql_str(col.separator)})"
+        items = f"list_transform({parts}, lambda y: trim(y))"
         return f"list_has_all([{', '.join(sql_str(a) for a in col.allowed)}], {items})"
     if col.allowed:
         return f"trim({x}) in ({', '.join(sql_str(a) for a in col.allowed)})"
