@@ -17,7 +17,6 @@ DESCRIPTION = (
 TOP = 15
 MAX_POINTS = 200  # a box shows every allocation up to this; above it its most extreme outliers
 ALL = "alle aanbieders"
-LABELLED = 8  # providers named next to their dot (the card is sorted on euro at stake)
 
 SCORECARD = """
 with claims as (
@@ -147,7 +146,11 @@ def build(con) -> r.Page:
             r.Row(
                 [
                     r.Chart(impact_chart(card)),
-                    r.Chart(share_chart(card), "Grootte van een bol: bedrag op het spel."),
+                    r.Chart(
+                        share_chart(card),
+                        "Grootte van een bol: bedrag op het spel. Wijs een bol aan voor de "
+                        "aanbieder; de grafiek links noemt de grootste.",
+                    ),
                 ]
             ),
             usage_block(*usage_boxes(con), names),
@@ -195,12 +198,7 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
     fig.add_scatter(
         x=(data["gedeclareerd_cents"] / 100).to_list(),
         y=(data["aandeel_gemarkeerd"].fill_null(0) * 100).to_list(),
-        mode="markers+text",
-        text=[
-            _short(a) if i < LABELLED and c > 0 else ""
-            for i, (a, c) in enumerate(data.select("aanbieder_label", "impact_cents").iter_rows())
-        ],
-        textposition="top center",
+        mode="markers",  # no names by the dots: the large providers sit on top of each other
         marker={
             "size": size.to_list(),
             "color": r.PALETTE[0],
@@ -218,12 +216,6 @@ def share_chart(card: pl.DataFrame) -> go.Figure:
         x="gedeclareerd bedrag (logaritmische schaal)",
         y="aandeel gemarkeerde regels",
     )
-
-
-def _short(label: str, width: int = 18) -> str:
-    """A label next to a dot: the name (without its code) cut to `width`; the hover has it all."""
-    name = label.rsplit(" (", 1)[0]
-    return name if len(name) <= width else name[: width - 1].rstrip() + "…"
 
 
 def usage_boxes(con) -> tuple[pl.DataFrame, pl.DataFrame]:
