@@ -1,0 +1,65 @@
+"""Groups of files read in parallel processes, or in this process: the same results, in order.
+
+Files are grouped in path order (about GROUP_BYTES each, so that a worker's result is a few
+thousand rows and the last groups do not leave cores idle); each group is read by
+files.parse_group. Workers come from a `forkserver` (a fresh interpreter that imports the
+reader once and forks workers from itself): nothing is forked from the calling process, which
+may hold DuckDB connections and Dagster's threads. Workers only read files and return Arrow
+tables; the caller alone writes to the warehouse.
+"""
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+from declaratiemonitor.lib.iwmo.files import GroupResult, Task, parse_group
+
+GROUP_BYTES = 4 << 20
+GROUP_FILES = 1000
+PARALLEL_MIN_BYTES = 16 << 20  # less than this is read in the calling process
+WORKER_MODULE = "declaratiemonitor.lib.iwmo.files"
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def plan_groups(tasks: list[Task]) -> list[list[Task]]:
+    groups, current, size = [], [], 0
+    for task in tasks:
+        current.append(task)
+        size += task.size
+        if size >= GROUP_BYTES or len(current) >= GROUP_FILES:
+            groups.append(current)
+            current, size = [], 0
+    if current:
+        groups.append(current)
+    return groups
+
+
+def parse_groups(groups: list[list[Task]], workers: int | None = None) -> Iterator[GroupResult]:
+    """Every group's result, in group order; `workers` processes (default: every core)."""
+    workers = default_workers() if workers is None else workers
+    work = sum(t.size for g in groups for t in g)
+    if workers <= 1 or len(groups) <= 1 or work < PARALLEL_MIN_BYTES:
+        yield from map(parse_group, groups)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([WORKER_MODULE])
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(groups)), mp_context=context, initializer=_worker_init
+    ) as pool:
+        yield from pool.map(parse_group, groups)
+
+
+def _worker_init() -> None:
+    import pyarrow as pa
+
+    # Arrow's default allocator keeps freed blocks and was ~25x slower for many small
+    # strings on the machines measured (docs/performance.md); workers use the system one.
+    pa.set_memory_pool(pa.system_memory_pool())
