@@ -43,6 +43,26 @@ def landing(tmp_path: Path) -> Path:
         text.replace(">RN0401<", ">\n\t\tRN0401 \n<").replace(">0000200<", ">00\t00200<")
     )
     (folder / "iwmo" / "afgebroken.xml").write_text(text[: len(text) // 2])
+    edge = {
+        # fast path: a comment inside a value, CDATA, an empty element
+        "c_commentaar.xml": text.replace(">RN0401<", ">RN04<!-- x -->01<")
+        .replace(">0000200<", "><![CDATA[00<00]]>200<")
+        .replace("<wmo323:ProductTarief>19500</wmo323:ProductTarief>", "<wmo323:ProductTarief/>"),
+        # streaming reader: an element inside a value, U+E000, over the limits, twice
+        "c_genest.xml": text.replace(">82<", ">8<x/>2<"),
+        "c_e000.xml": text.replace(">RN0403<", ">RN&#57344;0403<"),
+        "c_diep.xml": text.replace(
+            "<wmo323:GeleverdVolume>960<",
+            "<wmo323:X>" * 25 + "</wmo323:X>" * 25 + "<wmo323:GeleverdVolume>960<",
+        ),
+        "c_lang.xml": text.replace(">RN0402<", ">" + "R" * 5000 + "<"),
+        "c_dubbel.xml": text.replace(
+            "<wmo323:Eenheid>82</wmo323:Eenheid>",
+            "<wmo323:Eenheid>82</wmo323:Eenheid><wmo323:Eenheid>83</wmo323:Eenheid>",
+        ),
+    }
+    for name, content in edge.items():
+        (folder / "iwmo" / name).write_text(content)
     return folder
 
 
@@ -77,7 +97,9 @@ def test_reading_equals_the_streaming_reader(tmp_path, monkeypatch, workers):
     for name, table in expected_tables.items():
         assert batch.tables[name].to_pylist() == table.to_pylist(), name
     assert batch.rejected.to_pylist() == expected_rejected.to_pylist()
-    assert batch.tables["declaraties"].num_rows == 9  # 323s of iWmo, iJw and the messy one
+    assert batch.tables["declaraties"].num_rows == 22  # iWmo, iJw, messy, edge cases
+    reasons = " ".join(batch.rejected.column("reden").to_pylist())
+    assert "te diep genest" in reasons and "langer dan" in reasons and "meer dan eens" in reasons
 
 
 def test_the_fast_path_reads_clean_messages(tmp_path):
@@ -90,9 +112,10 @@ def test_the_fast_path_reads_clean_messages(tmp_path):
     result = parse_group([Task(f.path, f.bron, None, f.size, f.symlink) for f in found])
     fast = {o.bron for o in result.outcomes if o.fast}
     assert {"iwmo/wmo323_0505_12345678.xml", "iwmo/wmo307_0505_12345678.xml"} <= fast
-    assert "iwmo/wmo323_rommel.xml" in fast
+    assert {"iwmo/wmo323_rommel.xml", "iwmo/c_commentaar.xml"} <= fast
     slow = {o.bron for o in result.outcomes} - fast
     assert {"iwmo/wmo305_0505_12345678.xml", "WMO325.xml", "iwmo/afgebroken.xml"} <= slow
+    assert {f"iwmo/c_{n}.xml" for n in ("genest", "e000", "diep", "lang", "dubbel")} <= slow
     assert {"hostile/billion_laughs.xml", "hostile/wmo301_versie_2_4.xml"} <= slow
 
 

@@ -48,6 +48,13 @@ def landing_xml(
             "verdwenen": done.removed,
             "processen": done.workers,
             "alles_opnieuw": done.full,
+            "megabytes": round(done.megabytes, 1),
+            "gelezen_megabytes": round(done.parsed_megabytes, 1),
+            "snel_gelezen": done.fast,
+            "lezen_seconden": round(done.seconds.get("lezen", 0.0), 3),
+            "lezen_cpu_seconden": round(done.read_cpu_seconds, 3),
+            "parallel": done.parallel,
+            "gelezen_rijen": done.parsed_rows,
         }
     )
 

@@ -60,6 +60,9 @@ class Refresh:
     rows: int = 0  # rows of all files (cached and new)
     rejected: int = 0
     workers: int = 1
+    read_cpu_seconds: float = 0.0  # CPU of reading and parsing, in all processes
+    parallel: bool = False  # read in worker processes
+    parsed_rows: int = 0  # rows of the files parsed in this run
     full: bool = False  # every file parsed (first run, new reader version, reparse)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -102,9 +105,14 @@ def refresh(
         else:
             tasks.append(Task(f.path, f.bron, entry and entry["sha256"], f.size, f.symlink))
     out.kept = len(kept)
-    gone = [b for b in cached if b not in {f.bron for f in found}]
+    listed = {f.bron for f in found}
+    gone = [b for b in cached if b not in listed]
     out.seconds["lijst"] = time.perf_counter() - started
-    results = list(pool.parse_groups(pool.plan_groups(tasks), out.workers))
+    groups = pool.plan_groups(tasks)
+    out.parallel = pool.in_processes(groups, out.workers)
+    results = list(pool.parse_groups(groups, out.workers))
+    out.read_cpu_seconds = sum(r.cpu_seconds for r in results)
+    out.parsed_rows = sum(t.num_rows for r in results for t in r.tables.values())
     out.seconds["lezen"] = time.perf_counter() - started - out.seconds["lijst"]
     _apply(con, results, gone, {f.bron: f for f in found}, version, listed_ns, out)
     out.rows = sum(_count(con, f"landing.xml_{t}") for t in TABLES)
@@ -164,6 +172,8 @@ def _apply(con, results: list[GroupResult], gone, found: dict, version, listed_n
     out.parsed = len(outcomes) - out.same_content
     out.parsed_megabytes = sum(found[o.bron].size for o in outcomes if not o.unchanged) / 2**20
     out.fast, out.removed = sum(o.fast for o in outcomes), len(gone)
+    if not outcomes and not gone:
+        return  # nothing read, nothing gone: the tables stay as they are
     con.register("_xml_weg_arrow", pa.table({"bron": pa.array(changed, pa.string())}))
     con.execute("create or replace temp table _xml_weg as from _xml_weg_arrow")
     con.unregister("_xml_weg_arrow")
@@ -171,18 +181,20 @@ def _apply(con, results: list[GroupResult], gone, found: dict, version, listed_n
         con.execute(f"delete from landing.xml_{name} where _bron in (from _xml_weg)")
     con.execute(f"delete from {REJECTED} where _bron in (from _xml_weg)")
     con.execute(f"delete from {FILES} where bron in (from _xml_weg)")
-    before = {t: _max_bron(con, f"landing.xml_{t}") for t in [*TABLES, "afgewezen"]}
     for name in [*TABLES, "afgewezen"]:
         parts = [r.rejected if name == "afgewezen" else r.tables[name] for r in results]
-        _insert(con, f"landing.xml_{name}", parts, before[name])
+        _insert(con, f"landing.xml_{name}", parts)
     _record(con, outcomes, found, version, listed_ns)
     con.execute("drop table _xml_weg")
 
 
-def _insert(con, table: str, parts: list[pa.Table], previous_max: str | None) -> None:
+def _insert(con, table: str, parts: list[pa.Table]) -> None:
+    """Append the rows; when a new file sorts before a kept one, put the table back in
+    (_bron, _volgnr) order (only then: a later month's files usually sort last)."""
     parts = [p for p in parts if p.num_rows]
     if not parts:
         return
+    previous_max = _max_bron(con, table)
     rows = pa.concat_tables(parts)
     con.register("_xml_neu", rows)
     con.execute(f"insert into {table} by name select * from _xml_neu")

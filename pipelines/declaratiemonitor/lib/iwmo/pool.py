@@ -18,7 +18,9 @@ from declaratiemonitor.lib.iwmo.files import GroupResult, Task, parse_group
 GROUP_BYTES = 4 << 20
 GROUP_FILES = 1000
 PARALLEL_MIN_BYTES = 16 << 20  # less than this is read in the calling process
-WORKER_MODULE = "declaratiemonitor.lib.iwmo.files"
+# imported once by the forkserver, shared by every worker it forks; pyarrow imports pandas
+# the first time it converts Python objects, which would cost every worker ~1 s
+PRELOAD = ["pandas", "declaratiemonitor.lib.iwmo.files"]
 
 
 def default_workers() -> int:
@@ -45,16 +47,21 @@ def plan_groups(tasks: list[Task]) -> list[list[Task]]:
 def parse_groups(groups: list[list[Task]], workers: int | None = None) -> Iterator[GroupResult]:
     """Every group's result, in group order; `workers` processes (default: every core)."""
     workers = default_workers() if workers is None else workers
-    work = sum(t.size for g in groups for t in g)
-    if workers <= 1 or len(groups) <= 1 or work < PARALLEL_MIN_BYTES:
+    if not in_processes(groups, workers):
         yield from map(parse_group, groups)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([WORKER_MODULE])
+    context.set_forkserver_preload(PRELOAD)
     with ProcessPoolExecutor(
         max_workers=min(workers, len(groups)), mp_context=context, initializer=_worker_init
     ) as pool:
         yield from pool.map(parse_group, groups)
+
+
+def in_processes(groups: list[list[Task]], workers: int) -> bool:
+    """Worth a pool: more than one worker and group, and enough to read."""
+    work = sum(t.size for g in groups for t in g)
+    return workers > 1 and len(groups) > 1 and work >= PARALLEL_MIN_BYTES
 
 
 def _worker_init() -> None:

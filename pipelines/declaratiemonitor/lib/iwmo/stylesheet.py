@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from declaratiemonitor.lib.iwmo.message import text_of
+from declaratiemonitor.lib.iwmo.safety import LIMITS
 from declaratiemonitor.lib.iwmo.standard import (
     BERICHT_CODES,
     HEADER_FIELDS,
@@ -27,7 +28,8 @@ from declaratiemonitor.lib.iwmo.standard import (
 )
 
 SEP = "\ue000"
-CLIENT, MID, RECORD, NESTED = "C", "M", "R", "!"
+META, CLIENT, MID, RECORD, NESTED = "H", "C", "M", "R", "!"
+_META_AT = len(SEP.encode()) + 1
 CODES = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
@@ -79,14 +81,13 @@ class Plan:
         self.standard, self.shape, self.spec = standard, shape, shape.spec
         self.table = shape.spec.table
         self.ns = {"p": namespace(standard, shape.spec.nummer), "b": basis_namespace(standard)}
+        names, expressions = zip(*self._meta_parts(), strict=True)
+        self.meta_names = names
+        joined = "concat(" + ", '\t', ".join(expressions) + ", '')"
+        self.meta_expression = joined.replace("<", "&lt;").replace("\t", "&#9;")
         self.xslt = etree.XSLT(
             etree.XML(self._stylesheet().encode()),
             access_control=etree.XSLTAccessControl.DENY_ALL,
-        )
-        names, expressions = zip(*self._meta_parts(), strict=True)
-        self.meta_names = names
-        self._meta = etree.XPath(
-            "concat(" + ", '\t', ".join(expressions) + ", '')", namespaces=self.ns
         )
 
     # -- the stylesheet -------------------------------------------------------------------
@@ -95,7 +96,9 @@ class Plan:
         code = {column: k for k, column in s.codes.items()}
         client_elements = {e: c for e, c in _client_context(s.spec)}
         templates = [
-            _template("/", "", f"/{_steps(s.upper)}/p:Client"),
+            f'<xsl:template match="/"><xsl:text>{SEP}{META}</xsl:text>'
+            f'<xsl:value-of select="{self.meta_expression}"/>'
+            f'<xsl:apply-templates select="/{_steps(s.upper)}/p:Client"/></xsl:template>',
             _template(
                 "p:Client",
                 CLIENT,
@@ -143,6 +146,7 @@ class Plan:
         parts += [
             ("headers", f"count({header})"),
             ("header_first", "count(/*/*[1][self::p:Header])"),
+            ("deep", "boolean(/*" + "/*" * LIMITS.max_depth + ")"),
         ]
         parts += [
             (f"upper{k}", f"count(/{_steps(s.upper[:k])})") for k in range(2, len(s.upper) + 1)
@@ -160,20 +164,24 @@ class Plan:
             )
         return parts
 
-    def read_meta(self, root: etree._Element) -> dict[str, str] | None:
-        """Header values, document-level context and checks; None when a value held a tab."""
-        values = self._meta(root).split("\t")
+    def read_meta(self, out: bytes) -> dict[str, str] | None:
+        """Header values, document-level context and checks (the stream's first token);
+        None when a value held a tab."""
+        end = out.find(SEP.encode(), _META_AT)
+        values = out[_META_AT : end if end >= 0 else len(out)].decode("utf-8").split("\t")
         if len(values) != len(self.meta_names):
             return None
         return dict(zip(self.meta_names, values, strict=True))
 
     def meta_ok(self, meta: dict[str, str]) -> bool:
-        """One Header, first, release 3.2 and the right BerichtCode; at most one of each
-        element above the Client; document context once and before its container."""
+        """One Header, first, release 3.2 and the right BerichtCode; nesting within the
+        limit; at most one of each element above the Client; document context once and
+        before its container."""
         code = BERICHT_CODES[self.standard][self.spec.nummer]
         return (
             meta["headers"] == "1"
             and meta["header_first"] == "1"
+            and meta["deep"] == "false"
             and (text_of(meta["_versie"]), text_of(meta["_subversie"])) == ("3", "2")
             and text_of(meta["_code"]) == code
             and all(meta[k] in ("0", "1") for k in meta if k.startswith("upper"))

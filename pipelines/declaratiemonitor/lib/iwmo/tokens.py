@@ -35,22 +35,22 @@ class Stream:
         bounds = bounds[tok.offset : tok.offset + len(tok) + 1]
         raw = np.frombuffer(tok.buffers()[2], dtype=np.uint8) if len(tok) else np.zeros(1, np.uint8)
         self.code = raw[np.minimum(bounds[:-1], len(raw) - 1)]
-        self.values = pc.utf8_slice_codeunits(tok, 1, 1 << 62, memory_pool=POOL)
+        values = pc.utf8_slice_codeunits(tok, 1, 1 << 62, memory_pool=POOL)
+        self.values = values.cast(pa.string(), memory_pool=POOL)  # < 2 GiB: group-sized
         self.file = np.repeat(np.arange(len(counts)), counts)
         self.failed = np.zeros(len(counts), dtype=bool)
         self.at = {c: np.flatnonzero(self.code == ord(c)) for c in (CLIENT, MID, RECORD)}
         # Clients / containers / records up to and including each token
-        self.clients = np.cumsum(self.code == ord(CLIENT))
-        self.mids = np.cumsum(self.code == ord(MID))
-        self.records = np.cumsum(self.code == ord(RECORD))
+        self.clients = np.cumsum(self.code == ord(CLIENT), dtype=np.int64)
+        self.mids = np.cumsum(self.code == ord(MID), dtype=np.int64)
+        self.records = np.cumsum(self.code == ord(RECORD), dtype=np.int64)
 
     def fail(self, tokens: np.ndarray) -> None:
         """The files of these token positions go to the streaming reader."""
         self.failed[self.file[tokens]] = True
 
     def fail_rows(self, flags: pa.Array) -> None:
-        mask = np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=bool)
-        self.fail(self.at[RECORD][mask])
+        self.fail(self.at[RECORD][_mask(flags)])
 
 
 @dataclass
@@ -65,45 +65,62 @@ def read(plan: Plan, counts: list[int], outs: list[bytes]) -> Rows:
     s = Stream(counts, outs)
     shape = plan.shape
     s.fail(np.flatnonzero(s.code == ord(NESTED)))
-    columns, present = {}, {}
-    for code, column in shape.codes.items():
-        index = _owner_index(s, code, column in shape.client_context)
-        present[column] = index >= 0
-        columns[column] = _take(s.values, index)
-    for column in shape.spec.fields.values():
-        s.fail_rows(pc.greater(pc.utf8_length(columns[column]), LIMITS.max_value_chars))
-    columns = {c: _clean(v) for c, v in columns.items()}
-    if "_status" in columns:
-        s.fail_rows(pc.equal(columns["_status"], "3"))
+    columns = list(shape.codes.values())
+    index = _owner_index(s, shape)
+    raw_long = _mask(pc.greater(pc.utf8_length(s.values), LIMITS.max_value_chars))
+    clean = _clean(s.values)
+    values, present = {}, {}
+    for k, column in enumerate(columns):
+        present[column] = index[k] >= 0
+        indices = pa.array(index[k], mask=~present[column])
+        values[column] = pc.take(clean, indices, memory_pool=POOL)
+        if column in shape.spec.fields.values():  # a context value has no length limit
+            s.fail(index[k][present[column] & raw_long[np.maximum(index[k], 0)]])
+    if "_status" in values:
+        s.fail_rows(pc.equal(values["_status"], "3"))
     if shape.spec.table == "toewijzingen":
-        _budget_unit(columns, present)
-    columns["_regel"] = _regel(plan, s)
+        _budget_unit(values, present)
+    values["_regel"] = _regel(plan, s)
     rows_file = s.file[s.at[RECORD]]
     per_file = np.bincount(rows_file, minlength=len(counts))
-    return Rows(pa.table(columns), rows_file, per_file, s.failed)
+    return Rows(pa.table(values), rows_file, per_file, s.failed)
 
 
-def _owner_index(s: Stream, code: str, of_client: bool) -> np.ndarray:
-    """Per record (or per Client, spread over its records): the position of its token with
-    this code, -1 when there is none. Two in one owner fail the file; so does a Client's
-    context after the Client's first record container."""
-    where = np.flatnonzero(s.code == ord(code))
-    owners = (s.clients if of_client else s.records)[where] - 1
-    n = len(s.at[CLIENT] if of_client else s.at[RECORD])
-    twice = np.bincount(owners, minlength=n) > 1
-    s.fail(where[twice[owners]])
-    if of_client:
-        s.fail(where[s.mids[where] != s.mids[s.at[CLIENT][owners]]])
-    index = np.full(n, -1, dtype=np.int64)
-    index[owners] = where
-    if of_client:
-        index = index[s.clients[s.at[RECORD]] - 1]
-    return index
+def _owner_index(s: Stream, shape) -> np.ndarray:
+    """Per code and per record: the position of the record's token with that code (for a
+    Client's context: of its Client's token), -1 when there is none. Two in one record or
+    Client fail the file; so does a Client's context after the Client's first container."""
+    codes = list(shape.codes)
+    lookup = np.full(256, len(codes), dtype=np.int64)
+    lookup[[ord(c) for c in codes]] = np.arange(len(codes))
+    of_client = np.array([shape.codes[c] in shape.client_context for c in codes] + [False])
+    field = lookup[s.code]
+    where = np.flatnonzero(field < len(codes))
+    k = field[where]
+    client = of_client[k]
+    owner = np.where(client, s.clients[where], s.records[where]) - 1
+    width = max(len(s.at[RECORD]), len(s.at[CLIENT]), 1)
+    key = k * width + owner
+    twice = np.bincount(key, minlength=len(codes) * width) > 1
+    s.fail(where[twice[key]])
+    late = client & (s.mids[where] != s.mids[s.at[CLIENT][np.where(client, owner, 0)]])
+    s.fail(where[late])
+    index = np.full(len(codes) * width, -1, dtype=np.int64)
+    index[key] = where
+    index = index.reshape(len(codes), width)
+    record_client = s.clients[s.at[RECORD]] - 1
+    n = len(s.at[RECORD])
+    return (
+        np.stack(
+            [index[i][record_client] if of_client[i] else index[i][:n] for i in range(len(codes))]
+        )
+        if codes
+        else np.zeros((0, n), dtype=np.int64)
+    )
 
 
-def _take(values: pa.Array, index: np.ndarray) -> pa.Array:
-    indices = pa.array(index, mask=index < 0)
-    return pc.take(values, indices, memory_pool=POOL).cast(pa.string(), memory_pool=POOL)
+def _mask(flags: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(flags, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _clean(values: pa.Array) -> pa.Array:
