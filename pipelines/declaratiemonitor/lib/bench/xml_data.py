@@ -10,14 +10,17 @@ StartProduct, StopProduct) with lxml's C iterator, in one process. It is measure
 that any subset (the files a run parsed) has its floor.
 """
 
+import hashlib
 import json
 import re
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from declaratiemonitor.lib.bench.data import BENCH_DIR, source_fingerprint
+from declaratiemonitor.paths import PACKAGE_DIR
 
 META_FILE = "bench_xml.json"
 LATER = "later"  # the new month's files while they are held back
@@ -43,12 +46,14 @@ def ensure_xml_data(clients: int, seed: int, peildatum: date, root: Path = BENCH
 
     folder = data_dir(clients, seed, root)
     wanted = {"clients": clients, "seed": seed, "peildatum": str(peildatum)}
-    wanted["fingerprint"] = source_fingerprint()
+    wanted["fingerprint"] = source_fingerprint() + _writer_fingerprint()
     meta_path = folder / META_FILE
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         if {k: meta.get(k) for k in wanted} == wanted:
             return XmlData(folder, folder / "landing", meta["later"], meta["month"], None)
+    if folder.exists():
+        shutil.rmtree(folder)  # generate() does not clear sub-folders of xml/
     log(f"XML-benchmarkdata maken: {clients:,} cliënten in {folder} …")
     start = time.perf_counter()
     generate(folder / "landing", clients, seed, peildatum, xml=True)
@@ -56,6 +61,15 @@ def ensure_xml_data(clients: int, seed: int, peildatum: date, root: Path = BENCH
     seconds = time.perf_counter() - start
     meta_path.write_text(json.dumps({**wanted, "month": month, "later": later}, indent=2))
     return XmlData(folder, folder / "landing", later, month, seconds)
+
+
+def _writer_fingerprint() -> str:
+    """The message writer shapes the files too (names, grouping)."""
+    digest = hashlib.sha256()
+    for path in sorted((PACKAGE_DIR / "lib" / "iwmo").glob("*.py")):
+        if path.stem in ("writer", "writer_325", "templates"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def latest_month(xml_dir: Path) -> tuple[str, list[str]]:

@@ -44,7 +44,6 @@ class Parsed:
 
     position: int  # in the caller's list of files
     plan: Plan
-    data: bytes  # the file (for the nesting depth)
     out: bytes  # the token stream
     meta: dict[str, str]
 
@@ -66,7 +65,7 @@ def prepare(position: int, data: bytes) -> Parsed | None:
     meta = plan.read_meta(out)
     if meta is None or not plan.meta_ok(meta):
         return None
-    return Parsed(position, plan, data, out, meta)
+    return Parsed(position, plan, out, meta)
 
 
 @functools.lru_cache(maxsize=64)

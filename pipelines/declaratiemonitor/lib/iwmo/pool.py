@@ -17,7 +17,9 @@ from declaratiemonitor.lib.iwmo.files import GroupResult, Task, parse_group
 
 GROUP_BYTES = 4 << 20
 GROUP_FILES = 1000
-PARALLEL_MIN_BYTES = 16 << 20  # less than this is read in the calling process
+# less than this is read in the calling process: starting the forkserver and its imports
+# costs about as much CPU as reading ~50 MB
+PARALLEL_MIN_BYTES = 64 << 20
 # imported once by the forkserver, shared by every worker it forks; pyarrow imports pandas
 # the first time it converts Python objects, which would cost every worker ~1 s
 PRELOAD = ["pandas", "declaratiemonitor.lib.iwmo.files"]
