@@ -221,3 +221,17 @@ def test_cli_options_reach_the_xml_step(tmp_path, monkeypatch):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 0, result.output
     assert [(r.workers, r.full, r.parsed) for r in seen] == [(1, True, 5), (1, True, 5)]
+
+
+def test_a_link_stays_rejected_without_reordering(tmp_path, monkeypatch):
+    """A symbolic link (never followed) is rejected in every run; the cache keeps its
+    rejection like any other file's, so a rerun reads nothing and reorders nothing."""
+    monkeypatch.setattr(cache, "QUIET_NS", 0)
+    folder, con = landing(tmp_path), warehouse()
+    (folder / "aaa_link.xml").symlink_to(SAMPLES / "iwmo" / "wmo323_0505_12345678.xml")
+    cache.refresh(con, folder, workers=1)
+    again = cache.refresh(con, folder, workers=1)
+    assert again.parsed == 0 and again.kept == again.files
+    assert_same(cached_tables(con), reference(folder))
+    reasons = [r[0] for r in con.execute("select reden from landing.xml_afgewezen").fetchall()]
+    assert any("Symbolische koppeling" in r for r in reasons)

@@ -85,7 +85,9 @@ class Task:
 @dataclass
 class Outcome:
     bron: str
-    digest: str | None  # SHA-256 of the content read; None: not read (link, too large, error)
+    # SHA-256 of the content read; a reason for a file rejected unread (link, too large);
+    # None when it could not be read (it is tried again in the next run)
+    digest: str | None
     unchanged: bool  # the content equals `expected`: nothing parsed
     fast: bool  # read by the fast path
 
@@ -105,10 +107,14 @@ def parse_group(tasks: list[Task]) -> GroupResult:
     for k, task in enumerate(tasks):
         outcome = Outcome(task.bron, None, False, False)
         outcomes.append(outcome)
-        if task.symlink:
-            pieces[k] = ({}, _rejection(task.bron, SYMLINK))
-        elif task.size > LIMITS.max_file_bytes:
-            pieces[k] = _stream(task, None)  # rejected unread, as too large
+        if task.symlink or task.size > LIMITS.max_file_bytes:
+            # rejected unread; the "content" is the reason, so the cache can keep it
+            outcome.digest = "koppeling" if task.symlink else f"te groot: {task.size}"
+            outcome.unchanged = outcome.digest == task.expected
+            if not outcome.unchanged and task.symlink:
+                pieces[k] = ({}, _rejection(task.bron, SYMLINK))
+            elif not outcome.unchanged:
+                pieces[k] = _stream(task, None)
         elif task.size > fast.FAST_MAX_BYTES:
             outcome.digest = _hash_file(task.path)
             outcome.unchanged = outcome.digest == task.expected
