@@ -63,3 +63,70 @@ def test_rejected_messages_are_quarantined_and_counted(tmp_path) -> None:
     summary = json.loads((out / "run_summary.json").read_text(encoding="utf-8"))
     assert all(t["sluitend"] for t in summary["tabellen"].values())
     assert summary["tabellen"]["declaraties"]["geland"] > 0
+
+
+def _xml_step(result) -> dict:
+    """The landing/xml materialisation's metadata of a run."""
+    for event in result.get_asset_materialization_events():
+        mat = event.step_materialization_data.materialization
+        if mat.asset_key.to_user_string() == "landing/xml":
+            return {k: v.value for k, v in mat.metadata.items()}
+    raise AssertionError("no landing/xml materialisation")
+
+
+def _tables(warehouse) -> dict:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            t: con.sql(f"from {t} order by all").pl()
+            for t in ("staging.declaraties", "staging.toewijzingen", "staging.quarantine")
+        }
+
+
+def test_cached_reruns_equal_a_full_parse(tmp_path, monkeypatch) -> None:
+    """Run 1 without a third of the 323 messages, run 2 with them (only those are parsed),
+    run 3 without any change (nothing parsed): the staged tables (incl. `_volgnr`, so the
+    incremental claim loader sees the same rows), signals and quarantine equal a run on a
+    fresh warehouse, and a hostile file is reported again in every run."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from declaratiemonitor.lib.iwmo import cache
+
+    monkeypatch.setattr(cache, "QUIET_NS", 0)  # files written by the test count as settled
+    landing, held = tmp_path / "landing", tmp_path / "later"
+    generate(landing, clients=150, seed=11, peildatum=date.fromisoformat(PEILDATUM), xml=True)
+    hostile = Path(__file__).parent / "xml_samples" / "hostile" / "billion_laughs.xml"
+    shutil.copy(hostile, landing / "xml" / "billion_laughs.xml")
+    later = sorted((landing / "xml" / "wmo323").glob("*.xml"))[::3]
+    held.mkdir()
+    for path in later:
+        shutil.move(path, held / path.name)
+    warehouse = tmp_path / "wh.duckdb"
+    first = _xml_step(run_pipeline(landing, tmp_path / "o1", warehouse, PEILDATUM))
+    for path in later:
+        shutil.move(held / path.name, landing / "xml" / "wmo323" / path.name)
+    second = _xml_step(run_pipeline(landing, tmp_path / "o2", warehouse, PEILDATUM))
+    third = _xml_step(run_pipeline(landing, tmp_path / "o3", warehouse, PEILDATUM))
+    full = tmp_path / "full.duckdb"
+    run_pipeline(landing, tmp_path / "full", full, PEILDATUM)
+    assert first["alles_opnieuw"] and not second["alles_opnieuw"]
+    assert (second["gelezen"], third["gelezen"]) == (len(later), 0)
+    assert third["ongewijzigd"] == third["bestanden"]
+    cached, fresh = _tables(warehouse), _tables(full)
+    for name, table in fresh.items():
+        assert cached[name].equals(table), name
+    for out in ("o2", "o3"):
+        signals = pl.read_parquet(tmp_path / out / "signals.parquet").drop("first_seen")
+        assert signals.sort("signal_id").equals(
+            pl.read_parquet(tmp_path / "full" / "signals.parquet")
+            .drop("first_seen")
+            .sort("signal_id")
+        )
+        quarantined = pl.read_parquet(tmp_path / out / "quarantine" / "xml.parquet")
+        assert "xml/billion_laughs.xml" in set(quarantined["bron"])
+        summary = json.loads((tmp_path / out / "run_summary.json").read_text(encoding="utf-8"))
+        assert summary["tabellen"]["xml"]["quarantaine"] >= 1
+        assert all(t["sluitend"] for t in summary["tabellen"].values())

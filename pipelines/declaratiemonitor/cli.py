@@ -1,6 +1,7 @@
 """Command line interface (Dutch help texts). Thin: parse arguments, call the work, report."""
 
 import json
+import os
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -93,10 +94,33 @@ def run(
     peildatum: str | None = typer.Option(
         None, "--peildatum", help="Peildatum JJJJ-MM-DD; standaard de laatste dagtekening."
     ),
+    xml_processen: int = typer.Option(
+        0,
+        "--xml-processen",
+        min=0,
+        help="Processen die XML-berichten lezen; 0 = alle kernen.",
+    ),
+    xml_opnieuw: bool = typer.Option(
+        False,
+        "--xml-opnieuw",
+        help="Lees alle XML-berichten opnieuw, ook bestanden die sinds de vorige run "
+        "niet veranderd zijn.",
+    ),
 ) -> None:
     """Draai de hele pijplijn (Dagster-assets, in dit proces) op een landingsmap."""
+    _xml_settings(xml_processen, xml_opnieuw)
     summary = _run(landing, out, warehouse, peildatum)
     _print_summary(summary, out)
+
+
+def _xml_settings(processen: int, opnieuw: bool) -> None:
+    """For the landing/xml step of this run (lib/iwmo/cache.settings_from_env)."""
+    from declaratiemonitor.lib.iwmo.cache import REPARSE_ENV, WORKERS_ENV
+
+    if processen:
+        os.environ[WORKERS_ENV] = str(processen)
+    if opnieuw:
+        os.environ[REPARSE_ENV] = "1"
 
 
 def _run(landing: Path, out: Path, warehouse: Path | None, peildatum: str | None) -> dict:

@@ -3,12 +3,11 @@
 from pathlib import Path
 
 import dagster as dg
-import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
 from declaratiemonitor.lib import ingest, landing, reference, staging
-from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, TABLES, Table
+from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, Table
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations import incremental
 from declaratiemonitor.lib.timing import timed_step
@@ -27,31 +26,36 @@ XML_TABLES = ("toewijzingen", "declaraties", "zorgmeldingen", "declaratie_antwoo
 def landing_xml(
     context: dg.AssetExecutionContext, duckdb: DuckDBResource, settings: PipelineSettings
 ) -> dg.MaterializeResult:
-    xml_dir = settings.landing / "xml"
-    with warehouse(duckdb) as con, timed_step(con, "landing/xml"):
-        for name in XML_TABLES:
-            landing.create_landing_table(con, TABLES[name], prefix="xml_")
-        con.execute(
-            "create or replace table landing.xml_afgewezen "
-            "(tabel varchar, _bron varchar, _regel varchar, reden varchar)"
-        )
-        ingest.ensure_meta(con)
-        _quarantine_whole_messages(con)
-        if not xml_dir.is_dir():
-            return dg.MaterializeResult(metadata={"dagster/row_count": 0, "map": "geen xml/"})
-        from declaratiemonitor.lib.iwmo import read_xml_folder
+    from declaratiemonitor.lib.iwmo import cache
 
-        batch = read_xml_folder(xml_dir)
-        rows = 0
-        for name in XML_TABLES:
-            rows += _append_xml(con, name, batch.tables[name])
-        con.register("_xml_rejected", batch.rejected)
-        con.execute("insert into landing.xml_afgewezen select * from _xml_rejected")
-        con.unregister("_xml_rejected")
+    workers, reparse = cache.settings_from_env()
+    with warehouse(duckdb) as con, timed_step(con, "landing/xml"):
+        ingest.ensure_meta(con)
+        done = cache.refresh(con, settings.landing / "xml", workers, reparse)
         _quarantine_whole_messages(con)
-    context.log.info(f"XML: {rows} rijen, {batch.rejected.num_rows} afgewezen")
+    context.log.info(
+        f"XML: {done.files} bestanden, {done.parsed} gelezen ({done.fast} snel), "
+        f"{done.kept + done.same_content} ongewijzigd, {done.removed} verdwenen; "
+        f"{done.rows} rijen, {done.rejected} afgewezen"
+    )
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": rows, "afgewezen": batch.rejected.num_rows}
+        metadata={
+            "dagster/row_count": done.rows,
+            "afgewezen": done.rejected,
+            "bestanden": done.files,
+            "gelezen": done.parsed,
+            "ongewijzigd": done.kept + done.same_content,
+            "verdwenen": done.removed,
+            "processen": done.workers,
+            "alles_opnieuw": done.full,
+            "megabytes": round(done.megabytes, 1),
+            "gelezen_megabytes": round(done.parsed_megabytes, 1),
+            "snel_gelezen": done.fast,
+            "lezen_seconden": round(done.seconds.get("lezen", 0.0), 3),
+            "lezen_cpu_seconden": round(done.read_cpu_seconds, 3),
+            "parallel": done.parallel,
+            "gelezen_rijen": done.parsed_rows,
+        }
     )
 
 
@@ -72,16 +76,6 @@ def _quarantine_whole_messages(con) -> None:
             "['berichten die als geheel zijn afgewezen'])",
             [n, n],
         )
-
-
-def _append_xml(con, name: str, rows: pa.Table) -> int:
-    if rows.num_rows == 0:
-        return 0
-    cols = ", ".join(TABLES[name].column_names)
-    con.register("_xml_rows", rows)
-    con.execute(f"insert into landing.xml_{name} select {cols}, _bron, _regel, 0 from _xml_rows")
-    con.unregister("_xml_rows")
-    return rows.num_rows
 
 
 def _xml_rows_into_landing(con, table: Table) -> int:

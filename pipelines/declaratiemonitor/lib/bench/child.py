@@ -1,7 +1,8 @@
 """Inside a benchmark child process: `python -m declaratiemonitor.lib.bench.child MODE ARGS RESULT`.
 
 MODE is `pipeline` (run_pipeline exactly as `declaratiemonitor run` does, plus per-step windows
-from the run's Dagster event log), `floor` (bare DuckDB) or `pandas` (the reference rules).
+from the run's Dagster event log and the XML step's figures), `floor` (bare DuckDB), `pandas` (the
+reference rules) or `xml_floor` (lxml parsing the XML files, bench/xml_data.py).
 The result is written as JSON; the parent measures the peak RSS with wait4.
 """
 
@@ -46,6 +47,7 @@ def pipeline(args: dict) -> dict:
             error = f"{type(exc).__name__}: {str(exc)[:2000]}"
         end = time.time()
     steps = _step_windows(instances[-1], sampler) if instances else []
+    xml = _xml_metadata(instances[-1]) if instances else {}
     for s in steps:
         s["stage"] = stage_of(s["key"])
     return {
@@ -57,7 +59,21 @@ def pipeline(args: dict) -> dict:
         "error": error,
         "sampled_peak_rss": max((r for _, r, _ in sampler.samples), default=0),
         "run_cpu_seconds": sampler.cpu_between(start, end),
+        "xml": xml,
     }
+
+
+def _xml_metadata(instance) -> dict:
+    """What the landing/xml step reported (lib/iwmo/cache.Refresh, as asset metadata)."""
+    run = instance.get_runs(limit=1)[0]
+    for entry in instance.all_logs(run.run_id):
+        event = entry.dagster_event
+        if event is None or event.event_type_value != "ASSET_MATERIALIZATION":
+            continue
+        mat = event.step_materialization_data.materialization
+        if mat.asset_key.to_user_string() == "landing/xml":
+            return {k: v.value for k, v in mat.metadata.items()}
+    return {}
 
 
 def _step_windows(instance, sampler) -> list[dict]:
@@ -103,7 +119,13 @@ def pandas(args: dict) -> dict:
     return run_reference(Path(args["landing"]), args["peildatum"], Path(args["signals"]))
 
 
-MODES = {"pipeline": pipeline, "floor": floor, "pandas": pandas}
+def xml_floor(args: dict) -> dict:
+    from declaratiemonitor.lib.bench.xml_data import floor as measure
+
+    return measure(args)
+
+
+MODES = {"pipeline": pipeline, "floor": floor, "pandas": pandas, "xml_floor": xml_floor}
 
 
 def main(argv: list[str]) -> int:

@@ -53,21 +53,30 @@ class XmlRejected(Exception):
         self.regel = regel
 
 
+# Every parser of the package: no entity expansion, no DTD, no network, libxml2's own limits
+# (huge_tree=False: depth 256, 10 MB per text node), comments and processing instructions
+# dropped, whitespace-only text between elements dropped.
+PARSER_SETTINGS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "remove_blank_text": True,
+    "collect_ids": False,
+}
+
+
 def new_parser(tags: list[str] | None = None, events=("start", "end")) -> etree.XMLPullParser:
     """A pull parser that cannot expand entities, load a DTD or reach the network."""
-    return etree.XMLPullParser(
-        events=events,
-        tag=tags,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,  # keeps libxml2's own limits: depth 256, 10 MB per text node
-        remove_comments=True,
-        remove_pis=True,
-        remove_blank_text=True,
-        collect_ids=False,
-    )
+    return etree.XMLPullParser(events=events, tag=tags, **PARSER_SETTINGS)
+
+
+def new_tree_parser() -> etree.XMLParser:
+    """The same settings for a file parsed as a whole (the fast path, for small files)."""
+    return etree.XMLParser(**PARSER_SETTINGS)
 
 
 def sniff_root(f: BinaryIO) -> tuple[str | None, list[bytes]]:

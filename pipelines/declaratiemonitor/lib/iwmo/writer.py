@@ -96,14 +96,19 @@ class Output:
         self.folders: set[Path] = set()
         self.seq = 0
 
-    def new_file(self, nummer: str, gemeente: str | None, agb: str | None) -> Path:
+    def new_file(
+        self, nummer: str, gemeente: str | None, agb: str | None, month: str | None = None
+    ) -> Path:
+        """`month` (JJJJ-MM, for 323 and 325) leads the name: a later month's claims sort
+        after the earlier ones, as a landing folder receives them."""
         self.seq += 1
         prefix = f"{STANDARDS[self.standard][0]}{nummer}"
         folder = self.root / prefix
         if folder not in self.folders:
             folder.mkdir(parents=True, exist_ok=True)
             self.folders.add(folder)
-        path = folder / f"{prefix}_{_safe(gemeente)}_{_safe(agb)}_{self.seq:07d}.xml"
+        period = f"{_safe(month)}_" if month else ""
+        path = folder / f"{prefix}_{period}{_safe(gemeente)}_{_safe(agb)}_{self.seq:07d}.xml"
         self.paths.append(path)
         return path
 
@@ -112,7 +117,7 @@ class Output:
 
 
 def _safe(value: str | None) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "_", value) if value else "onbekend"
+    return re.sub(r"[^0-9A-Za-z-]", "_", value) if value else "onbekend"
 
 
 def message_order(
@@ -190,7 +195,8 @@ def _write_323(out: Output, df: pl.DataFrame, lines: int) -> dict[tuple, str]:
     )
     t = Template(out.standard, "323")
     for first, rows in messages(df):
-        path = out.new_file("323", first["gemeente_code"], first["aanbieder_agb"])
+        month = (first["declaratie_dagtekening"] or "")[:7] or "onbekend"
+        path = out.new_file("323", first["gemeente_code"], first["aanbieder_agb"], month)
         idents.setdefault(tuple(first[k] for k in key), out.ident())
         with path.open("w", encoding="utf-8", newline="\n") as f:
             dag = first["declaratie_dagtekening"]

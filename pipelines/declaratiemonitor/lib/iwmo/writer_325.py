@@ -58,7 +58,8 @@ def write_325(out, df: pl.DataFrame, declaraties: pl.DataFrame, idents: dict, li
 
 def _message(out, t: Template, first: dict, idents: dict, codes, totals, clienten: str) -> None:
     dag = first["declaratie_dagtekening"]
-    path = out.new_file("325", first["gemeente_code"], first["aanbieder_agb"])
+    month = (dag or "")[:7] or "onbekend"
+    path = out.new_file("325", first["gemeente_code"], first["aanbieder_agb"], month)
     extra = t.answer_header(idents.get(_key(first)), dag, codes[0])
     with path.open("w", encoding="utf-8", newline="\n") as f:
         ident, day = out.ident(), dag or dt.date.today().isoformat()
