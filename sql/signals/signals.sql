@@ -1,15 +1,18 @@
 -- model: signals
 -- title: Alle signalen van deze run, met pseudoniem, vaste id en levenscyclus
--- reads: meta.run_context, signals_current (union of rules.*), main.signal_history
+-- reads: meta.run_context, signals_afgehandeld (union of rules.* with afhandeling, see
+--   afhandeling.sql), main.signal_history
 -- reading: the rules already carry client_key (the BSN never gets past staging).
 --   signal_id = hash of rule, gemeente, toewijzing, client_key and period: the same
 --   finding in a later run keeps its id. first_seen is the peildatum of the first run that
 --   found it (kept when a signal was opgelost and comes back); status is the review verdict
 --   when one was imported (in_behandeling, terecht, onterecht), else `nieuw` when first_seen is
 --   this run's peildatum and `open` otherwise. Signals no longer found stay only in
---   main.signal_history (status opgelost, see signal_history.sql).
+--   main.signal_history (status opgelost, see signal_history.sql). afhandeling and
+--   impact_betaald_cents are not part of the id: a 325 that arrives later changes them, not
+--   the signal.
 with current_signals as (
-    select * from signals_current
+    select * from signals_afgehandeld
 ),
 
 history as (
@@ -52,6 +55,8 @@ select
     impact_cents,
     evidence,
     message,
+    afhandeling,
+    impact_betaald_cents,
     getvariable('peildatum') as peildatum,
     first_seen,
     getvariable('peildatum') as last_seen,

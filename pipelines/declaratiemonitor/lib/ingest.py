@@ -1,5 +1,6 @@
 """Ingestion steps shared by the Dagster assets and the in-memory rule test harness."""
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,19 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
     for reading in stats.readings:
         reading["bestand"] = REPO_PREFIX + reading["bestand"]
     return stats
+
+
+def load_retourcodes(con: duckdb.DuckDBPyConnection) -> None:
+    """staging.retourcodes: the WJ001 list with `afwijzing` (data/reference/iwmo/BRON.md), which
+    the models that read the 325 answers need to tell a rejection from a remark."""
+    path = REFERENCE_DIR / "iwmo" / "wj001_retourcodes.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [(r["code"], r["omschrijving"], r["afwijzing"] == "true") for r in csv.DictReader(f)]
+    con.execute(
+        "create or replace table staging.retourcodes "
+        "(code varchar primary key, omschrijving varchar, afwijzing boolean)"
+    )
+    con.executemany("insert into staging.retourcodes values (?, ?, ?)", rows)
 
 
 def keep_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
