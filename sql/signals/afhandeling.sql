@@ -1,10 +1,7 @@
 -- model: signal_afhandeling
 -- title: Wat de gemeente deed met de declaratieregels achter elk signaal (325)
--- reads: signals_current (this run's rule rows), models.declaratie_afhandeling
+-- reads: signals_current (this run's rule rows), main.signaal_regels (signaal_regels.sql)
 -- reading: CONTRACT.md signals (afhandeling, impact_betaald_cents), RULES.md Conventions.
---   A signal's evidence claim lines are the claim lines (debit or credit) of the signal's
---   gemeente and aanbieder whose referentie_nummer is in `evidence` (contact_ids and
---   afwezigheid_ids match no claim line; a reused referentie_nummer names every line with it).
 --   afhandeling: null without evidence claim lines; 'afgewezen' when every one was rejected;
 --   'deels_afgewezen' when some were; else 'onbekend' when any line's 323 has no answer yet (a
 --   contract manager reads 'betaald' as "the money went out", which an unanswered line does not
@@ -15,48 +12,33 @@
 --   lines' ingediend_bedrag_cents (by count when those amounts add up to 0), rounded half up.
 --   Proportional, because a rule's impact is not always a sum of line amounts (a tariff
 --   difference, an excess × tariff): for the integriteit rules, whose impact is per line and
---   whose lines in one signal share the rule's reason, the share is the lines' own part.
+--   whose lines in one signal share the rule's reason, the share is the lines' own part. The
+--   policy rules read net lines only, so their evidence holds no rejected line.
 with current_signals as (
     select
-        *,
-        row_number() over () as _signaal
+        signal_key(
+            rule_id, gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, period_start,
+            period_end
+        ) as signal_id,
+        *
     from signals_current
-),
-
-evidence as (
-    select distinct _signaal, gemeente_code, aanbieder_agb, unnest(evidence) as referentie_nummer
-    from current_signals
-),
-
-evidence_lines as (
-    select distinct
-        e._signaal,
-        l._volgnr,
-        l.afhandeling,
-        l.ingediend_bedrag_cents
-    from evidence as e
-    inner join models.declaratie_afhandeling as l
-        on
-            e.referentie_nummer = l.referentie_nummer
-            and e.gemeente_code = l.gemeente_code
-            and e.aanbieder_agb = l.aanbieder_agb
 ),
 
 per_signal as (
     select
-        _signaal,
+        signal_id,
         count(*) as regels,
         count(*) filter (where afhandeling = 'afgewezen') as afgewezen,
         count(*) filter (where afhandeling = 'onbekend') as onbekend,
         sum(ingediend_bedrag_cents) as bedrag,
         coalesce(sum(ingediend_bedrag_cents) filter (where afhandeling <> 'afgewezen'), 0)
             as bedrag_niet_afgewezen
-    from evidence_lines
-    group by _signaal
+    from main.signaal_regels
+    group by signal_id
 )
 
 select
-    s.* exclude (_signaal),
+    s.*,
     case
         when p.regels is null then null
         when p.afgewezen = p.regels then 'afgewezen'
@@ -71,4 +53,4 @@ select
         else round_half_up(s.impact_cents * (p.regels - p.afgewezen) / p.regels)
     end as impact_betaald_cents
 from current_signals as s
-left join per_signal as p using (_signaal)
+left join per_signal as p using (signal_id)

@@ -3,7 +3,8 @@
 -- reads: meta.run_context, signals_afgehandeld (union of rules.* with afhandeling, see
 --   afhandeling.sql), main.signal_history
 -- reading: the rules already carry client_key (the BSN never gets past staging).
---   signal_id = hash of rule, gemeente, toewijzing, client_key and period: the same
+--   signal_id (macro signal_key, computed in afhandeling.sql) = hash of rule, gemeente,
+--   aanbieder, toewijzing, client_key and period: the same
 --   finding in a later run keeps its id. first_seen is the peildatum of the first run that
 --   found it (kept when a signal was opgelost and comes back); status is the review verdict
 --   when one was imported (in_behandeling, terecht, onterecht), else `nieuw` when first_seen is
@@ -19,22 +20,13 @@ history as (
     select * from main.signal_history
 ),
 
-identified as (
-    select
-        *,
-        left(sha256(concat_ws('|', rule_id, coalesce(gemeente_code, ''),
-            coalesce(aanbieder_agb, ''), coalesce(toewijzing_nummer, ''), coalesce(client_key, ''),
-            cast(period_start as varchar), cast(period_end as varchar))), 32) as signal_id
-    from current_signals
-),
-
 dated as (
     select
         i.*,
         h.review_status,
         coalesce(least(h.first_seen, getvariable('peildatum')), getvariable('peildatum'))
             as first_seen
-    from identified as i
+    from current_signals as i
     left join history as h using (signal_id)
 )
 

@@ -56,16 +56,24 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
 
 
 def load_retourcodes(con: duckdb.DuckDBPyConnection) -> None:
-    """staging.retourcodes: the WJ001 list with `afwijzing` (data/reference/iwmo/BRON.md), which
-    the models that read the 325 answers need to tell a rejection from a remark."""
-    path = REFERENCE_DIR / "iwmo" / "wj001_retourcodes.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = [(r["code"], r["omschrijving"], r["afwijzing"] == "true") for r in csv.DictReader(f)]
+    """staging.retourcodes: the WJ001 list with `afwijzing` and the rule that checks the code's
+    technical rule (data/reference/iwmo/BRON.md): the models that read the 325 answers tell a
+    rejection from a remark by it, the kwaliteit page sets rules beside codes."""
+    rules = {r["code"]: r["rule_id"] for r in _csv_rows("retourcode_regels.csv")}
+    rows = [
+        (r["code"], r["omschrijving"], r["afwijzing"] == "true", rules.get(r["code"]))
+        for r in _csv_rows("wj001_retourcodes.csv")
+    ]
     con.execute(
         "create or replace table staging.retourcodes "
-        "(code varchar primary key, omschrijving varchar, afwijzing boolean)"
+        "(code varchar primary key, omschrijving varchar, afwijzing boolean, rule_id varchar)"
     )
-    con.executemany("insert into staging.retourcodes values (?, ?, ?)", rows)
+    con.executemany("insert into staging.retourcodes values (?, ?, ?, ?)", rows)
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / "iwmo" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def keep_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:
