@@ -49,7 +49,7 @@ def night(
     for nummer in findings:
         con.execute(
             "insert into rules.test__regel values (?, '1', 'hoog', '0505', '12345678', ?, "
-            "'123456782', date '2026-08-01', date '2026-08-31', 10, 5, 'uren', 1000, ['r1'], "
+            "'9f2c4e1a7b', date '2026-08-01', date '2026-08-31', 10, 5, 'uren', 1000, ['r1'], "
             "'Tien uur gedeclareerd, vijf toegewezen.')",
             [RULE, nummer],
         )
