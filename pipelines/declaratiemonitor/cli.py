@@ -128,7 +128,8 @@ def _print_summary(summary: dict, out: Path) -> None:
     total, paid = summary["impact_cents_totaal"], summary["impact_betaald_cents_totaal"]
     typer.echo(
         f"Signalen: {summary['signalen_totaal']} (financieel belang {_euro(total)}, "
-        f"waarvan niet afgewezen {_euro(paid)}, al afgewezen door de gemeente {_euro(total - paid)})"
+        f"waarvan niet afgewezen {_euro(paid)}, al afgewezen door de gemeente "
+        f"{_euro(total - paid)})"
     )
     for rule, r in summary["regels"].items():
         if r["signalen"]:
