@@ -22,12 +22,16 @@ with claim_lines as not materialized (  -- read twice; a copy of every line woul
     select * from staging.declaraties where debet_credit = 'D'
 ),
 
+rejected as (  -- few lines (listed in a 325, or of a 323 rejected as a whole)
+    select _volgnr from models.afgewezen_regels
+),
+
 cancelled as (
     select distinct gemeente_code, aanbieder_agb, vorig_referentie_nummer as referentie_nummer
     from models.credits
     where
         debet_gevonden
-        and _volgnr not in (select _volgnr from models.afgewezen_regels)
+        and _volgnr not in (select _volgnr from rejected)
 ),
 
 products as (
@@ -105,6 +109,7 @@ select
     t.product_code as toewijzing_product_code,
     t.ingangsdatum,
     t.einddatum as toewijzing_einddatum,
-    w._volgnr in (select _volgnr from models.afgewezen_regels) as afgewezen
+    r._volgnr is not null as afgewezen
 from with_product as w
 left join models.toewijzingen as t using (gemeente_code, toewijzing_nummer)
+left join rejected as r on w._volgnr = r._volgnr
