@@ -196,8 +196,9 @@ def _readable(col: Column, x: str) -> str | None:
         return f"try_cast(lower(trim({x})) as boolean) is not null"
     if col.type != "varchar":
         return f"try_cast(trim({x}) as {col.type}) is not null"
-    if col.allowed:
-        return f"trim({x}) in ({', '.join(sql_str(a) for a in col.allowed)})"
+    if col.allowed:  # a list of codes (retourcodes '9339;9340'): its first code
+        first = f"string_split({x}, {sql_str(col.separator)})[1]" if col.separator else x
+        return f"trim({first}) in ({', '.join(sql_str(a) for a in col.allowed)})"
     if col.pattern:
         return f"regexp_full_match(trim({x}), '{col.pattern}')"
     return None
