@@ -53,7 +53,8 @@ def test_each_line_afgewezen_geaccepteerd_or_onbekend() -> None:
 def test_answers_that_link_to_nothing_are_kept_and_named() -> None:
     con = _con()
     links = con.execute(
-        "select declaratie_nummer, referentie_nummer, koppeling from models.antwoorden order by 1, 2"
+        "select declaratie_nummer, referentie_nummer, koppeling from models.antwoorden "
+        "order by 1, 2"
     ).fetchall()
     assert links == [
         ("D1", "R2", "regel"),
