@@ -79,3 +79,11 @@ def test_net_lines_leave_rejected_lines_out_and_the_sample_reads_them() -> None:
     }
     assert net == {"R1", "R3", "R4"} and every == {"R1", "R2", "R3", "R4", "R5"}
     assert set(load_claims(con)["referentie_nummer"]) == net  # a view, not a missing table
+
+
+def test_unusable_answers_block_no_rule() -> None:
+    """Without usable 325s every line is 'onbekend' and the rules judge as before."""
+    from declaratiemonitor.lib.faults import gates
+
+    tables = gates.staging_tables(["models.declaraties_netto", "models.integriteit_regels"])
+    assert "declaraties" in tables and "declaratie_antwoorden" not in tables
