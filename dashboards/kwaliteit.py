@@ -10,13 +10,15 @@ import plotly.graph_objects as go
 import polars as pl
 
 from declaratiemonitor.lib import dashboard as r
+from declaratiemonitor.lib.afhandeling import blocks as answers
 from declaratiemonitor.lib.faults import gates
 
 ORDER = 8
 TITLE = "Datakwaliteit"
 DESCRIPTION = (
-    "Welke aangeleverde rijen bruikbaar waren, welke in quarantaine gingen en welke "
-    "kwaliteitseisen (Great Expectations) de tabellen deze run haalden."
+    "Welke aangeleverde rijen bruikbaar waren, welke in quarantaine gingen, welke "
+    "kwaliteitseisen (Great Expectations) de tabellen deze run haalden en hoe onze "
+    "integriteitsregels zich verhouden tot de afwijzingen van de gemeente (lekkage)."
 )
 TABLES_SQL = """
 select t.tabel, t.gelezen, coalesce(t.geland, 0) as geland,
@@ -51,6 +53,7 @@ def build(con) -> r.Page:
         blocks.append(results_table(results))
     else:
         blocks.append(r.Note("Geen kwaliteitscontroles in deze run.", "Kwaliteitseisen"))
+    blocks += answers.blocks(con)  # the back office's 325s beside our integriteit rules
     return r.Page(TITLE, intro, blocks)
 
 

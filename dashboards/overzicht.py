@@ -12,8 +12,8 @@ from declaratiemonitor.lib import dashboard as r
 ORDER = 1
 TITLE = "Overzicht"
 DESCRIPTION = (
-    "Waar zit het geld? Signalen per regel en ernst, het bedrag op het spel, nieuwe en bekende "
-    "signalen en het verloop over de runs."
+    "Waar zit het geld? Signalen per regel en ernst, het bedrag op het spel (betaald of al "
+    "afgewezen door de gemeente), nieuwe en bekende signalen en het verloop over de runs."
 )
 
 TREND_TABLE = """
@@ -31,7 +31,8 @@ select getvariable('peildatum'), '', '', 0, 0, 0 where not exists (from main.sig
 """
 BY_RULE = """
 select rule_id, severity, count(*) as aantal, count(*) filter (where status = 'nieuw') as nieuw,
-    coalesce(sum(impact_cents), 0) as impact_cents
+    coalesce(sum(impact_cents), 0) as impact_cents,
+    coalesce(sum(coalesce(impact_betaald_cents, impact_cents)), 0) as betaald_cents
 from main.signals group by rule_id, severity
 """
 TREND = """
@@ -72,6 +73,7 @@ def build(con) -> r.Page:
             r.Row([r.Chart(count_chart(by_rule)), r.Chart(impact_chart(by_rule))]),
             r.Row([r.Chart(new_known_chart(by_rule)), trend_block(con)]),
             rule_table(by_rule),
+            afhandeling_table(con),
             top_table(con),
         ]
     intro = (
@@ -83,13 +85,17 @@ def build(con) -> r.Page:
 
 def kpis(con, by_rule: pl.DataFrame) -> r.Kpis:
     total = int(by_rule["aantal"].sum() or 0)
+    impact = int(by_rule["impact_cents"].sum() or 0)
+    paid = int(by_rule["betaald_cents"].sum() or 0)
     new = int(by_rule["nieuw"].sum() or 0)
     high = int(by_rule.filter(pl.col("severity") == "hoog")["aantal"].sum() or 0)
     gone = con.execute(GONE).fetchall()[0][0] if r.has_table(con, "main", "signal_history") else 0
     return r.Kpis(
         [
             ("Signalen", r.num(total), ""),
-            ("Bedrag op het spel", r.eur(int(by_rule["impact_cents"].sum() or 0)), "hoog"),
+            ("Bedrag op het spel", r.eur(impact), "hoog"),
+            ("Waarvan betaald (of nog geen antwoord)", r.eur(paid), "hoog"),
+            ("Waarvan al afgewezen door de gemeente", r.eur(impact - paid), ""),
             ("Nieuw in deze run", r.num(new), "midden"),
             ("Ernst hoog", r.num(high), "hoog"),
             ("Niet meer gevonden sinds vorige run", r.num(gone), ""),
@@ -233,6 +239,7 @@ def rule_table(by_rule: pl.DataFrame) -> r.Table:
             pl.col("aantal").sum(),
             pl.col("nieuw").sum(),
             pl.col("impact_cents").sum(),
+            pl.col("betaald_cents").sum(),
         )
         .sort(["impact_cents", "aantal", "rule_id"], descending=[True, True, False])
     )
@@ -244,6 +251,8 @@ def rule_table(by_rule: pl.DataFrame) -> r.Table:
             r.c_num(x["aantal"]),
             r.c_num(x["nieuw"]),
             r.c_eur(x["impact_cents"]),
+            r.c_eur(x["betaald_cents"]),
+            r.c_eur(x["impact_cents"] - x["betaald_cents"]),
         ]
         for x in per_rule.iter_rows(named=True)
     ]
@@ -254,9 +263,54 @@ def rule_table(by_rule: pl.DataFrame) -> r.Table:
         r.Column("aantal", "Signalen", True),
         r.Column("nieuw", "Nieuw", True),
         r.Column("bedrag", "Bedrag op het spel", True),
+        r.Column("betaald", "Waarvan betaald", True),
+        r.Column("afgewezen", "Al afgewezen", True),
     ]
     return r.Table(
-        "Signalen per regel (klik op een regel voor de signalen)", columns, rows, per_page=50
+        "Signalen per regel (klik op een regel voor de signalen)",
+        columns,
+        rows,
+        per_page=50,
+        note=SPLIT_NOTE,
+    )
+
+
+SPLIT_NOTE = (
+    "Waarvan betaald: het deel van het bedrag op declaratieregels die de gemeente niet afwees "
+    "(ook als er nog geen declaratie-antwoord is); al afgewezen: de gemeente wees die regels al "
+    "af in haar declaratie-antwoord (325), dat geld is niet uitbetaald."
+)
+BY_AFHANDELING = """
+select afhandeling, count(*) as aantal, coalesce(sum(impact_cents), 0) as impact_cents,
+    coalesce(sum(coalesce(impact_betaald_cents, impact_cents)), 0) as betaald_cents
+from main.signals group by all order by impact_cents desc, afhandeling
+"""
+
+
+def afhandeling_table(con) -> r.Table:
+    data = r.query(con, BY_AFHANDELING)
+    rows = [
+        [
+            r.c_link(
+                r.afhandeling_label(x["afhandeling"]),
+                f"signalen.html#afhandeling={r.afhandeling_label(x['afhandeling'])}",
+            ),
+            r.c_num(x["aantal"]),
+            r.c_eur(x["impact_cents"]),
+            r.c_eur(x["betaald_cents"]),
+            r.c_eur(x["impact_cents"] - x["betaald_cents"]),
+        ]
+        for x in data.iter_rows(named=True)
+    ]
+    columns = [
+        r.Column("afhandeling", "Afhandeling door de gemeente"),
+        r.Column("aantal", "Signalen", True),
+        r.Column("bedrag", "Bedrag op het spel", True),
+        r.Column("betaald", "Waarvan betaald", True),
+        r.Column("afgewezen", "Al afgewezen", True),
+    ]
+    return r.Table(
+        "Signalen naar afhandeling (klik door naar de signalen)", columns, rows, note=SPLIT_NOTE
     )
 
 

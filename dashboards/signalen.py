@@ -8,15 +8,16 @@ from declaratiemonitor.lib import dashboard as r
 ORDER = 3
 TITLE = "Signalen"
 DESCRIPTION = (
-    "Alle signalen in één tabel, te filteren op gemeente, aanbieder, regel, ernst en status, met "
-    "de melding en de declaratieregels, contactmomenten of afwezigheden erachter."
+    "Alle signalen in één tabel, te filteren op gemeente, aanbieder, regel, ernst, status en "
+    "afhandeling door de gemeente (betaald of al afgewezen), met de melding en de "
+    "declaratieregels, contactmomenten of afwezigheden erachter."
 )
 MAX_READ, MAX_ROWS = 100_000, 20_000  # the page keeps the biggest; a note says so
 
 SIGNALS = f"""
 select signal_id, rule_id, severity, gemeente_code, aanbieder_agb, toewijzing_nummer,
     client_key, period_start, period_end, measured, threshold, unit, impact_cents, evidence,
-    message, first_seen, status
+    message, first_seen, status, afhandeling, impact_betaald_cents
 from main.signals
 order by impact_cents desc nulls last, severity, rule_id, signal_id
 limit {MAX_READ}
@@ -31,6 +32,8 @@ COLUMNS = [
     r.Column("regel", "Regel", css="breekbaar"),
     r.Column("melding", "Melding", css="breed"),
     r.Column("bedrag", "Bedrag", True),
+    r.Column("betaald", "Waarvan betaald", True),
+    r.Column("afhandeling", "Afhandeling"),
     r.Column("status", "Status"),
     r.Column("gemeente", "Gemeente"),
     r.Column("aanbieder", "Aanbieder"),
@@ -44,8 +47,10 @@ def build(con) -> r.Page:
     names = r.names(con)
     signals = r.with_labels(r.query(con, SIGNALS), names)
     intro = (
-        "Kies hieronder een gemeente, aanbieder, regel, ernst of status, of zoek op een naam, "
-        "code, toewijzing of referentienummer. Klik op een rij voor het bewijs: de "
+        "Kies hieronder een gemeente, aanbieder, regel, ernst, status of afhandeling, of zoek op "
+        "een naam, code, toewijzing of referentienummer. Afhandeling zegt wat de gemeente met de "
+        "declaratieregels achter het signaal deed (declaratie-antwoord 325): betaald, al "
+        "afgewezen, deels afgewezen of nog geen antwoord. Klik op een rij voor het bewijs: de "
         "declaratieregels, contactmomenten of afwezigheden waarop het signaal steunt."
     )
     if signals.is_empty():
@@ -79,10 +84,19 @@ def _details(x: dict, evidence: dict[str, list[str]]) -> list[str]:
     lines = [
         f"Periode: {r.periode(x['period_start'], x['period_end'])}. {_measure(x)}",
         f"Eerst gezien op {r.datum(x['first_seen'])}; signaal-id {x['signal_id']}.",
+        f"Afhandeling door de gemeente: {r.afhandeling_label(x['afhandeling'])}; "
+        f"waarvan betaald {r.eur(_paid(x))}, al afgewezen "
+        f"{r.eur((x['impact_cents'] or 0) - _paid(x))}.",
     ]
     for ref in x["evidence"] or []:
         lines += evidence.get(ref, [f"{ref} (niet meer in de invoer gevonden)"])
     return [line for line in lines if line]
+
+
+def _paid(x: dict) -> int:
+    """impact_betaald_cents; a signal without it (an older history row) counts as unanswered."""
+    paid = x["impact_betaald_cents"]
+    return (x["impact_cents"] or 0) if paid is None else paid
 
 
 def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
@@ -96,6 +110,8 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
                 x["message"]
                 + (f" [{len(refs)} bewijsstuk{'ken' if len(refs) != 1 else ''}]" if refs else ""),
                 r.c_eur(x["impact_cents"]),
+                r.c_eur(_paid(x)),
+                r.afhandeling_label(x["afhandeling"]),
                 x["status"],
                 x["gemeente_label"],
                 x["aanbieder_label"],
@@ -109,7 +125,7 @@ def table(signals: pl.DataFrame, evidence: dict[str, list[str]]) -> r.Table:
         "Signalen (gesorteerd op bedrag op het spel)",
         COLUMNS,
         rows,
-        filters=["gemeente", "aanbieder", "regel", "ernst", "status"],
+        filters=["gemeente", "aanbieder", "regel", "ernst", "status", "afhandeling"],
         details=details,
         per_page=30,
         csv="signalen.csv",

@@ -60,3 +60,10 @@ create or replace temp macro bsn_elfproef(n) as
         + 3 * (n // 100 % 10) + 2 * (n // 10 % 10) - n % 10
     ) % 11 = 0
     and n <> 0;
+
+-- a signal's fixed id: the same finding in a later run gets the same id (sql/signals/)
+create or replace temp macro signal_key(
+    rule_id, gemeente_code, aanbieder_agb, toewijzing_nummer, client_key, period_start, period_end
+) as left(sha256(concat_ws('|', rule_id, coalesce(gemeente_code, ''),
+    coalesce(aanbieder_agb, ''), coalesce(toewijzing_nummer, ''), coalesce(client_key, ''),
+    cast(period_start as varchar), cast(period_end as varchar))), 32);

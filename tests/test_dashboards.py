@@ -408,13 +408,32 @@ def test_signal_table_filters_and_evidence(example: Example) -> None:
     text = (example.folder / "signalen.html").read_text(encoding="utf-8")
     table_id = re.search(r'data-tabel="([^"]+)"', text).group(1)
     spec = _json_block(text, table_id)
-    assert spec["filters"] == ["gemeente", "aanbieder", "regel", "ernst", "status"]
+    assert spec["filters"] == ["gemeente", "aanbieder", "regel", "ernst", "status", "afhandeling"]
+    labels = [c["l"] for c in spec["kolommen"]]
+    assert "Afhandeling" in labels and "Waarvan betaald" in labels
     assert len(spec["rijen"]) >= len(HAND_SIGNALS) + 1
     details = " ".join(" ".join(d) for d in spec["details"])
     assert "Declaratieregel" in details
     assert "Contactmoment" in details
     assert "Afwezigheid A1: ggz opname van 01-04-2026, loopt nog" in details
     assert "integriteit.geen_toewijzing" in {row[1] for row in spec["rijen"]}
+
+
+def test_money_split_into_paid_and_rejected(example: Example) -> None:
+    """Overzicht splits the money (betaald / al afgewezen, per rule and per afhandeling);
+    kwaliteit sets our integriteit rules beside the back office's retourcodes."""
+    overzicht = (example.folder / "overzicht.html").read_text(encoding="utf-8")
+    for text in ("Waarvan al afgewezen door de gemeente", "Signalen naar afhandeling"):
+        assert text in overzicht
+    assert "signalen.html#afhandeling=" in overzicht
+    kwaliteit = (example.folder / "kwaliteit.html").read_text(encoding="utf-8")
+    for text in (
+        "Integriteitsregels naast de retourcodes van de gemeente",
+        "Gesignaleerd en toch betaald",
+        "Afgewezen declaratieregels per retourcode",
+        "antwoord op een onbekende declaratie",
+    ):
+        assert text in kwaliteit, text
 
 
 def test_trend_is_upserted_per_peildatum(example: Example) -> None:

@@ -162,6 +162,21 @@ def _check_signal_table(browser, folder: Path) -> list[str]:
     return [f"signalen: {p}" for p in problems]
 
 
+def _check_afhandeling(browser, folder: Path) -> list[str]:
+    """Filter the signals on afhandeling = al afgewezen: nothing of theirs was paid."""
+    page, problems = _open(browser, folder / "signalen.html")
+    try:
+        page.locator(".tabel-bediening select").nth(5).select_option("al afgewezen")
+        shown = set(page.locator("table.data tbody td:nth-child(6)").all_inner_texts())
+        paid = set(page.locator("table.data tbody td:nth-child(5)").all_inner_texts())
+        page.screenshot(path=str(ARTIFACTS / "signalen_al_afgewezen.png"))
+    finally:
+        page.close()
+    problems += [] if shown == {"al afgewezen"} else [f"filter afhandeling: {shown}"]
+    problems += [] if paid == {"€ 0,00"} else [f"betaald bij al afgewezen: {paid}"]
+    return [f"signalen: {p}" for p in problems]
+
+
 def _check_choice(browser, folder: Path) -> list[str]:
     """The allocation chooser of Uitnutting redraws the burn-up."""
     page, problems = _open(browser, folder / "uitnutting.html")
@@ -196,6 +211,7 @@ def test_dashboards_in_chromium(generated: Path) -> None:
         try:
             problems = [p for slug in slugs for p in _check_page(browser, dashboards, slug)]
             problems += _check_signal_table(browser, dashboards)
+            problems += _check_afhandeling(browser, dashboards)
             problems += _check_choice(browser, dashboards)
         finally:
             browser.close()

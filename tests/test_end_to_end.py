@@ -28,7 +28,11 @@ def e2e(tmp_path_factory) -> dict:
     run_pipeline(landing, out, peildatum=PEILDATUM)
     truth = pl.read_csv(
         landing / "ground_truth.csv",
-        schema_overrides={"toewijzing_nummer": pl.String, "period_start": pl.Date},
+        schema_overrides={
+            "toewijzing_nummer": pl.String,
+            "period_start": pl.Date,
+            "afhandeling": pl.String,
+        },
     )
     signals = pl.read_parquet(out / "signals.parquet")
     return {"truth": truth, "signals": signals, "out": out, "landing": landing}
@@ -49,6 +53,35 @@ def test_rule_scores_exactly(e2e: dict, rule: str) -> None:
         f"{rule}: precision {precision:.3f}, recall {recall:.3f}; "
         f"missed {missed[:5]}, unexpected {extra[:5]}"
     )
+
+
+def test_afhandeling_per_signal_as_planted(e2e: dict) -> None:
+    """ground_truth.csv's afhandeling (325 answers; empty = no claim lines behind the signal)."""
+    found = e2e["signals"].select(*KEY, pl.col("afhandeling").alias("gevonden"))
+    joined = e2e["truth"].join(found, on=KEY)
+    assert joined.height == e2e["truth"].height
+    wrong = joined.filter(pl.col("afhandeling").fill_null("") != pl.col("gevonden").fill_null(""))
+    assert wrong.is_empty(), wrong
+    planted = set(e2e["truth"]["afhandeling"].drop_nulls())
+    assert planted == {"afgewezen", "deels_afgewezen", "betaald", "onbekend"}
+
+
+def test_impact_betaald_splits_the_impact(e2e: dict) -> None:
+    s = e2e["signals"]
+    assert (s["impact_betaald_cents"] <= s["impact_cents"]).all()
+    rejected = s.filter(pl.col("afhandeling") == "afgewezen")
+    assert rejected.height and (rejected["impact_betaald_cents"] == 0).all()
+    whole = s.filter(
+        pl.col("afhandeling").is_in(["betaald", "onbekend"]) | pl.col("afhandeling").is_null()
+    )
+    assert (whole["impact_betaald_cents"] == whole["impact_cents"]).all()
+    summary = json.loads((e2e["out"] / "run_summary.json").read_text(encoding="utf-8"))
+    block = summary["afhandeling"]
+    assert block["antwoordrijen"]["regel_onbekend"] >= 1
+    assert block["antwoordrijen"]["declaratie_onbekend"] >= 1
+    assert block["afwijzingen_per_retourcode"]["8187"]["afgewezen_niet_gesignaleerd"] >= 1
+    leaks = [r["gesignaleerd_betaald"] for r in block["lekkage_per_regel"].values()]
+    assert sum(leaks) > 0
 
 
 def test_no_signal_of_unknown_rule(e2e: dict) -> None:

@@ -15,9 +15,30 @@ RULE = "test.regel"
 P1, P2, P3, P4 = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)
 
 
-def night(con: duckdb.DuckDBPyConnection, peildatum: date, findings: list[str]) -> None:
-    """One nightly signals step: rule `test.regel` finds one signal per toewijzing_nummer."""
+def night(
+    con: duckdb.DuckDBPyConnection,
+    peildatum: date,
+    findings: list[str],
+    afhandeling: str = "onbekend",
+) -> None:
+    """One nightly signals step: rule `test.regel` finds one signal per toewijzing_nummer, on
+    the claim line r1, which the back office handled as `afhandeling` (the line's 325 state)."""
     prepare(con, peildatum)
+    con.execute(
+        """create or replace table models.declaratie_afhandeling as
+           select 1 as _volgnr, '0505' as gemeente_code, '12345678' as aanbieder_agb,
+                  'D1' as declaratie_nummer, 'r1' as referentie_nummer, 'D' as debet_credit,
+                  1000 as ingediend_bedrag_cents, ? as afhandeling, null as retourcodes""",
+        [afhandeling],
+    )
+    con.execute(  # what the signals step compares with (sql/signals/lekkage.sql): nothing
+        "create or replace table models.afgewezen_regels as select * from "
+        "models.declaratie_afhandeling where false"
+    )
+    con.execute(
+        "create or replace table staging.retourcodes (code varchar, omschrijving varchar, "
+        "afwijzing boolean, rule_id varchar)"
+    )
     con.execute(
         """create or replace table rules.test__regel (
             rule_id varchar, rule_version varchar, severity varchar, gemeente_code varchar,
@@ -140,3 +161,16 @@ def test_history_of_an_older_warehouse_is_migrated(tmp_path: Path) -> None:
     h = history(con)
     assert (h["A"]["first_seen"], h["A"]["status"]) == (P1, "open")
     con.close()
+
+
+def test_a_325_arriving_later_changes_afhandeling_not_the_signal(con) -> None:
+    night(con, P1, ["A"], afhandeling="onbekend")
+    first = history(con)["A"]
+    assert (first["afhandeling"], first["impact_betaald_cents"]) == ("onbekend", 1000)
+    night(con, P2, ["A"], afhandeling="afgewezen")
+    later = history(con)["A"]
+    assert later["signal_id"] == first["signal_id"]
+    assert (later["afhandeling"], later["impact_betaald_cents"]) == ("afgewezen", 0)
+    assert (later["first_seen"], later["status"]) == (P1, "open")
+    night(con, P3, ["A"], afhandeling="geaccepteerd")
+    assert history(con)["A"]["afhandeling"] == "betaald"

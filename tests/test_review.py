@@ -78,6 +78,8 @@ def test_export_xlsx_open_signals_empty_review_no_bsn(warehouse: Path, tmp_path:
     assert "bsn" not in rows[0] and not any("123456782" in str(v) for r in rows for v in r.values())
     assert all(r["status"] is None and r["reviewer"] is None for r in rows)
     assert {r["huidige_status"] for r in rows} == {"nieuw"}
+    # what the back office did with the claim lines (325): no answer yet, nothing rejected
+    assert {(r["afhandeling"], r["bedrag_betaald_euro"]) for r in rows} == {("onbekend", 10)}
 
 
 def test_roundtrip_xlsx_verdicts_kept_across_runs(warehouse: Path, tmp_path: Path) -> None:

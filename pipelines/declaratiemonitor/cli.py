@@ -149,13 +149,19 @@ def _print_summary(summary: dict, out: Path) -> None:
             )
             for note in t.get("opmerkingen", []):
                 typer.echo(f"      {note}")
+    total, paid = summary["impact_cents_totaal"], summary["impact_betaald_cents_totaal"]
     typer.echo(
-        f"Signalen: {summary['signalen_totaal']} "
-        f"(financieel belang {_euro(summary['impact_cents_totaal'])})"
+        f"Signalen: {summary['signalen_totaal']} (financieel belang {_euro(total)}, "
+        f"waarvan niet afgewezen {_euro(paid)}, al afgewezen door de gemeente "
+        f"{_euro(total - paid)})"
     )
     for rule, r in summary["regels"].items():
         if r["signalen"]:
-            typer.echo(f"  {rule:<45} {r['signalen']:>6}  {_euro(r['impact_cents'])}")
+            typer.echo(
+                f"  {rule:<45} {r['signalen']:>6}  {_euro(r['impact_cents'])}"
+                f"  (niet afgewezen {_euro(r.get('impact_betaald_cents', r['impact_cents']))})"
+            )
+    _print_leakage(summary)
     _print_not_judged(summary)
     typer.echo(f"Signalen:    {out / 'signals.parquet'}")
     typer.echo(f"Quarantaine: {out / 'quarantine'}")
@@ -166,6 +172,22 @@ def _print_summary(summary: dict, out: Path) -> None:
     if packs:
         typer.echo(
             f"Terugkoppeling: {out / 'aanbieders'} ({len(packs)} aanbieders met nieuwe signalen)"
+        )
+
+
+def _print_leakage(summary: dict) -> None:
+    """Integriteit findings the back office paid anyway (the formal control leaked)."""
+    leaks = {
+        rule: r
+        for rule, r in summary.get("afhandeling", {}).get("lekkage_per_regel", {}).items()
+        if r.get("gesignaleerd_betaald")
+    }
+    if leaks:
+        lines = sum(r["gesignaleerd_betaald"] for r in leaks.values())
+        money = sum(r["lekkage_cents"] for r in leaks.values())
+        typer.echo(
+            f"Gesignaleerd en toch betaald (lekkage): {lines} declaratieregels, {_euro(money)} "
+            f"bij {len(leaks)} integriteitsregels (zie dashboard Datakwaliteit)"
         )
 
 

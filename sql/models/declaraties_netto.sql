@@ -1,99 +1,12 @@
 -- model: declaraties_netto
--- title: Netto declaratieregels (niet gecrediteerde debetregels) met soort, contracttarief, eenheden en hun toewijzing
--- reads: staging.declaraties, staging.producten, models.credits, models.toewijzingen
--- reading: RULES.md Conventions. Time volumes are expressed in minutes (volume_minuten) and
---   amounts in eurocent. The contract tariff is the producten row of the claim's gemeente and
---   product valid on begindatum. A claim line belongs to the month of its begindatum.
---   The allocation (models.toewijzingen, same gemeente + toewijzing_nummer) contributes the
---   columns models.integriteit_regels judges the line on (reden_wijziging, product, validity),
---   so that model is a view over this table instead of a second 10 M-row join and write.
---   The model carries only the columns its readers use (models, rules, dashboards, steekproef;
---   writing wide rows costs most): not debet_credit (always 'D'), vorig_referentie_nummer,
---   _bron, _regel or the allocation's unit.
-with claim_lines as not materialized (  -- read twice; a copy of every line would cost more
-    select * from staging.declaraties where debet_credit = 'D'
-),
-
-cancelled as (
-    select distinct gemeente_code, aanbieder_agb, vorig_referentie_nummer as referentie_nummer
-    from models.credits
-    where debet_gevonden
-),
-
-products as (
-    select * from staging.producten
-),
-
-net as (
-    select l.*
-    from claim_lines as l
-    anti join cancelled as c using (gemeente_code, aanbieder_agb, referentie_nummer)
-),
-
--- the producten row is looked up once per distinct (gemeente, product, day), not per claim line
--- (keys of all debit lines: a superset of the net lines' keys, and `net` stays a single scan)
-product_days as (
-    select distinct gemeente_code, product_code, begindatum from claim_lines
-),
-
-product_on_day as (
-    select
-        d.gemeente_code,
-        d.product_code,
-        d.begindatum,
-        p.soort,
-        p.tarief_cents as contract_tarief_cents
-    from product_days as d
-    inner join products as p
-        on
-            d.gemeente_code = p.gemeente_code
-            and d.product_code = p.product_code
-            and d.begindatum >= p.geldig_van
-            and (p.geldig_tot is null or d.begindatum <= p.geldig_tot)
-    qualify row_number() over (
-        partition by d.gemeente_code, d.product_code, d.begindatum order by p.geldig_van desc
-    ) = 1
-),
-
-with_product as (
-    select
-        n.*,
-        p.soort,
-        p.contract_tarief_cents
-    from net as n
-    left join product_on_day as p using (gemeente_code, product_code, begindatum)
-)
-
-select
-    w.declaratie_nummer,
-    w.declaratie_dagtekening,
-    w.referentie_nummer,
-    w.toewijzing_nummer,
-    w.gemeente_code,
-    w.aanbieder_agb,
-    w.client_key,
-    w.product_categorie,
-    w.product_code,
-    w.begindatum,
-    w.einddatum,
-    w.geleverd_volume,
-    w.eenheid,
-    w.product_tarief_cents,
-    w.ingediend_bedrag_cents,
-    w._volgnr,
-    w.soort,
-    w.contract_tarief_cents,
-    cast(date_trunc('month', w.begindatum) as date) as maand,
-    w.begindatum = w.einddatum as is_dag,
-    w.eenheid in ('01', '04') as is_tijd,
-    w.geleverd_volume * case w.eenheid when '04' then 60 else 1 end as volume_vergelijkbaar,
-    t.toewijzing_nummer is not null as toewijzing_gevonden,
-    coalesce(w.eenheid = t.eenheid or (t.eenheid = '04' and w.eenheid = '01'), false)
-        as eenheid_compatibel,
-    t.reden_wijziging as toewijzing_reden_wijziging,
-    t.product_categorie as toewijzing_product_categorie,
-    t.product_code as toewijzing_product_code,
-    t.ingangsdatum,
-    t.einddatum as toewijzing_einddatum
-from with_product as w
-left join models.toewijzingen as t using (gemeente_code, toewijzing_nummer)
+-- title: Netto declaratieregels: niet gecrediteerd en niet afgewezen
+-- reads: models.declaraties_ingediend
+-- materialized: view
+-- reading: RULES.md Conventions (Net claims, Rejected lines): the lines of
+--   models.declaraties_ingediend that no 325 rejected. The net figures of sections 1-6 and 8
+--   (uitnutting, no-show, escalatie, vervoer, afwezigheid, stapeling, ...) read this view, so a
+--   rejected line counts nowhere there; section 7 reads models.declaraties_ingediend (every
+--   line). A view: the table is stored once, and the filter costs a scan of one boolean.
+select * exclude (afgewezen)
+from models.declaraties_ingediend
+where not afgewezen

@@ -1,8 +1,9 @@
 -- model: integriteit_regels
 -- title: Netto declaratieregels met hun toewijzing en of de regel bij die toewijzing past
--- reads: models.declaraties_netto
+-- reads: models.declaraties_ingediend
 -- materialized: view
--- reading: RULES.md §7 (one signal per problem). Every net (uncredited) debit line with the
+-- reading: RULES.md §7 (one signal per problem). Every uncredited debit line, paid or rejected
+--   by the back office (section 7 judges every line; the signal's afhandeling tells which), with the
 --   allocation of the same gemeente + toewijzing_nummer (latest version) and `koppeling`, the
 --   first problem of the line against its allocation: 'geen_toewijzing' (no allocation with that
 --   number in that gemeente), 'verwijderd' (the allocation has reden_wijziging 13, whatever the
@@ -11,7 +12,7 @@
 --   else 'bruikbaar'. A usable line can still have an incompatible unit (eenheid_compatibel),
 --   lie outside the validity (binnen_geldigheid: begindatum >= ingangsdatum and einddatum <=
 --   einddatum when that is filled), or fail the zorgmelding, amount, tariff or month checks.
---   A view: models.declaraties_netto already carries the allocation's columns, and each reader
+--   A view: models.declaraties_ingediend already carries the allocation's columns, and each reader
 --   filters (usually koppeling = 'bruikbaar' plus its own test) while it scans that table; a
 --   table would write 9,6 M rows at 10 M claim lines (~11 CPU-s) for a handful of findings.
 with judged as (
@@ -42,7 +43,7 @@ with judged as (
             toewijzing_product_code is null
             or product_code is not distinct from toewijzing_product_code
         ) as zelfde_product
-    from models.declaraties_netto
+    from models.declaraties_ingediend
 )
 
 select

@@ -1,28 +1,23 @@
 -- model: signals
 -- title: Alle signalen van deze run, met pseudoniem, vaste id en levenscyclus
--- reads: meta.run_context, signals_current (union of rules.*), main.signal_history
+-- reads: meta.run_context, signals_afgehandeld (union of rules.* with afhandeling, see
+--   afhandeling.sql), main.signal_history
 -- reading: the rules already carry client_key (the BSN never gets past staging).
---   signal_id = hash of rule, gemeente, toewijzing, client_key and period: the same
+--   signal_id (macro signal_key, computed in afhandeling.sql) = hash of rule, gemeente,
+--   aanbieder, toewijzing, client_key and period: the same
 --   finding in a later run keeps its id. first_seen is the peildatum of the first run that
 --   found it (kept when a signal was opgelost and comes back); status is the review verdict
 --   when one was imported (in_behandeling, terecht, onterecht), else `nieuw` when first_seen is
 --   this run's peildatum and `open` otherwise. Signals no longer found stay only in
---   main.signal_history (status opgelost, see signal_history.sql).
+--   main.signal_history (status opgelost, see signal_history.sql). afhandeling and
+--   impact_betaald_cents are not part of the id: a 325 that arrives later changes them, not
+--   the signal.
 with current_signals as (
-    select * from signals_current
+    select * from signals_afgehandeld
 ),
 
 history as (
     select * from main.signal_history
-),
-
-identified as (
-    select
-        *,
-        left(sha256(concat_ws('|', rule_id, coalesce(gemeente_code, ''),
-            coalesce(aanbieder_agb, ''), coalesce(toewijzing_nummer, ''), coalesce(client_key, ''),
-            cast(period_start as varchar), cast(period_end as varchar))), 32) as signal_id
-    from current_signals
 ),
 
 dated as (
@@ -31,7 +26,7 @@ dated as (
         h.review_status,
         coalesce(least(h.first_seen, getvariable('peildatum')), getvariable('peildatum'))
             as first_seen
-    from identified as i
+    from current_signals as i
     left join history as h using (signal_id)
 )
 
@@ -52,6 +47,8 @@ select
     impact_cents,
     evidence,
     message,
+    afhandeling,
+    impact_betaald_cents,
     getvariable('peildatum') as peildatum,
     first_seen,
     getvariable('peildatum') as last_seen,

@@ -210,6 +210,8 @@ def _staging_asset(table: Table) -> dg.AssetsDefinition:
                 landed, quarantined = staging.stage_table(con, table)
             if table.name == "toewijzingen":
                 ingest.keep_latest_allocation(con)
+            if table.name == "declaratie_antwoorden":  # the codes' meaning, for the models
+                ingest.load_retourcodes(con)
             con.execute(
                 "update meta.tabel_tellingen set geland = ?, quarantaine = ? where tabel = ?",
                 [landed, quarantined, table.name],

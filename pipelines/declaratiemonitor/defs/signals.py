@@ -17,7 +17,11 @@ RULE_IDS = [".".join(k.path[1:]) for k in RULE_KEYS]
 @dg.asset(
     key="signals",
     group_name="signals",
-    deps=[*RULE_KEYS, dg.AssetKey(["meta", "run_context"])],
+    deps=[
+        *RULE_KEYS,
+        dg.AssetKey(["meta", "run_context"]),
+        dg.AssetKey(["models", "declaratie_afhandeling"]),  # afhandeling of the evidence lines
+    ],
     kinds={"duckdb"},
     description="Eén tabel met alle signalen: vaste signal_id, client_key in plaats van BSN, "
     "levenscyclus over runs.",

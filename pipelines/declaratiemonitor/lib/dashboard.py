@@ -29,6 +29,7 @@ from declaratiemonitor.lib.dashboard_figures import (
     vline_parts,
 )
 from declaratiemonitor.lib.dashboard_format import (
+    AFHANDELING,
     EENHEDEN,
     FOUT,
     GOED,
@@ -38,6 +39,7 @@ from declaratiemonitor.lib.dashboard_format import (
     PALETTE,
     SEVERITIES,
     SEVERITY_COLORS,
+    afhandeling_label,
     c_date,
     c_eur,
     c_key,
@@ -78,6 +80,8 @@ __all__ = [
     "PALETTE",
     "MAANDEN",
     "EENHEDEN",
+    "AFHANDELING",
+    "afhandeling_label",
     "FOUT",
     "GOED",
     "LET_OP",

@@ -21,6 +21,19 @@ EENHEDEN = {
     "84": "stuks",
 }
 
+# what the back office did with a signal's claim lines (CONTRACT.md signals.afhandeling)
+AFHANDELING = {
+    "betaald": "betaald",
+    "deels_afgewezen": "deels afgewezen",
+    "afgewezen": "al afgewezen",
+    "onbekend": "nog geen antwoord",
+    None: "geen declaratieregels",
+}
+
+
+def afhandeling_label(value: str | None) -> str:
+    return AFHANDELING.get(value, value or "-")
+
 
 # ---------------------------------------------------------------- Dutch formats
 def eur(cents: float | None) -> str:

@@ -85,6 +85,14 @@ DEFAULTS: dict[str, dict[str, object]] = {
         "datum": "2026-01-01",
         "reden": None,
     },
+    "declaratie_antwoorden": {  # an answer to D1 without rejected lines unless given
+        "gemeente_code": DEFAULT_GEMEENTE,
+        "aanbieder_agb": DEFAULT_AGB,
+        "declaratie_nummer": "D1",
+        "declaratie_dagtekening": "2026-02-05",
+        "referentie_nummer": None,
+        "retourcodes": None,
+    },
 }
 
 ID_COLUMNS = {

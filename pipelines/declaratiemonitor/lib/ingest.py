@@ -1,5 +1,6 @@
 """Ingestion steps shared by the Dagster assets and the in-memory rule test harness."""
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,27 @@ def load_repo_reference(con: duckdb.DuckDBPyConnection, table: Table) -> landing
     for reading in stats.readings:
         reading["bestand"] = REPO_PREFIX + reading["bestand"]
     return stats
+
+
+def load_retourcodes(con: duckdb.DuckDBPyConnection) -> None:
+    """staging.retourcodes: the WJ001 list with `afwijzing` and the rule that checks the code's
+    technical rule (data/reference/iwmo/BRON.md): the models that read the 325 answers tell a
+    rejection from a remark by it, the kwaliteit page sets rules beside codes."""
+    rules = {r["code"]: r["rule_id"] for r in _csv_rows("retourcode_regels.csv")}
+    rows = [
+        (r["code"], r["omschrijving"], r["afwijzing"] == "true", rules.get(r["code"]))
+        for r in _csv_rows("wj001_retourcodes.csv")
+    ]
+    con.execute(
+        "create or replace table staging.retourcodes "
+        "(code varchar primary key, omschrijving varchar, afwijzing boolean, rule_id varchar)"
+    )
+    con.executemany("insert into staging.retourcodes values (?, ?, ?, ?)", rows)
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / "iwmo" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
 def keep_latest_allocation(con: duckdb.DuckDBPyConnection) -> None:

@@ -9,10 +9,13 @@ from declaratiemonitor.lib import ingest, landing, reference, staging
 from declaratiemonitor.lib.contract import DATA_TABLES, REFERENCE_TABLES, TABLES
 from declaratiemonitor.lib.fixtures import complete_rows
 from declaratiemonitor.lib.rule_sql import model_files, run_model, run_rule
+from declaratiemonitor.lib.signals import add_afhandeling
 from declaratiemonitor.lib.sql_header import read_sql_file
 from declaratiemonitor.lib.warehouse import prepare
 
 GIVEN_SOURCE = "gegeven"
+# what the signals step reads besides the rule tables (sql/signals/afhandeling.sql)
+SIGNAL_READS = ["models.declaratie_afhandeling"]
 
 
 def contract_tariffs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
@@ -45,6 +48,7 @@ def stage_given(
         _append(con, table.name, given.get(table.name, []), tariffs)
         staging.stage_table(con, table)
     ingest.keep_latest_allocation(con)
+    ingest.load_retourcodes(con)
     ingest.build_parameters(con, None, parameters)
     ingest.set_run_context(con, peildatum)
     for path in models_for(reads):
@@ -59,7 +63,7 @@ def models_for(reads: list[str] | None) -> list:
         return ordered
     by_name = {p.stem: read_sql_file(p) for p in ordered}
     needed: set[str] = set()
-    todo = [r.split(".", 1)[1] for r in reads if r.startswith("models.")]
+    todo = [r.split(".", 1)[1] for r in [*reads, *SIGNAL_READS] if r.startswith("models.")]
     while todo:
         name = todo.pop()
         if name in needed or name not in by_name:
@@ -87,8 +91,12 @@ def _append(con, name: str, rows: list[dict], tariffs) -> None:
 
 
 def run_rule_on(con: duckdb.DuckDBPyConnection, rule_path) -> list[dict]:
+    """The rule's signals as the signals step sees them: with afhandeling and
+    impact_betaald_cents (no ids or lifecycle)."""
     sql = read_sql_file(rule_path)
     run_rule(con, sql)
     table = f"rules.{rule_path.parent.name}__{rule_path.stem}"
-    rel = con.sql(f"from {table}")
+    con.execute(f"create or replace temp view signals_current as from {table}")
+    add_afhandeling(con)
+    rel = con.sql("from signals_afgehandeld")
     return [dict(zip(rel.columns, row, strict=True)) for row in rel.fetchall()]

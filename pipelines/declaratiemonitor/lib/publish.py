@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from declaratiemonitor.lib import afhandeling
 from declaratiemonitor.lib.faults import gates
 from declaratiemonitor.lib.operations.incremental import MONTH_COLUMNS
 from declaratiemonitor.lib.quality import recorded as recorded_findings
@@ -91,7 +92,11 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         count, impact = con.execute(
             f"select count(*), coalesce(sum(impact_cents), 0) from {rule_table(rule_id)}"
         ).fetchall()[0]
-        rules[rule_id] = {"signalen": count, "impact_cents": int(impact)}
+        rules[rule_id] = {
+            "signalen": count,
+            "impact_cents": int(impact),
+            **_paid(con, rule_id),
+        }
         if rule_id in not_judged:
             rules[rule_id] |= {"status": "niet beoordeeld", "reden": not_judged[rule_id]}
     timings = dict(con.execute("from meta.stap_tijden order by stap").fetchall())
@@ -103,6 +108,10 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "regels": rules,
         "signalen_totaal": sum(r["signalen"] for r in rules.values()),
         "impact_cents_totaal": sum(r["impact_cents"] for r in rules.values()),
+        "impact_betaald_cents_totaal": sum(
+            r.get("impact_betaald_cents", r["impact_cents"]) for r in rules.values()
+        ),
+        "afhandeling": afhandeling.summary(con),
         "niet_beoordeeld": {r: why for r, why in not_judged.items() if r in rules},
         "onbruikbare_tabellen": {t: u.describe() for t, u in unusable.items()},
         "kwaliteit": quality,
@@ -110,6 +119,23 @@ def run_summary(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> dict:
         "laden": _loads(con),
         "stappen_seconden": timings,
     }
+
+
+def _paid(con: duckdb.DuckDBPyConnection, rule_id: str) -> dict:
+    """The rule's impact on lines the back office did not reject, and its signals per
+    afhandeling (main.signals of this run; {} before the signals step)."""
+    if not scalar(con, "select count(*) from duckdb_tables() where table_name = 'signals'"):
+        return {}
+    paid, *_ = con.execute(
+        "select coalesce(sum(impact_betaald_cents), 0) from main.signals where rule_id = ?",
+        [rule_id],
+    ).fetchall()[0]
+    per = con.execute(
+        "select afhandeling, count(*) from main.signals where rule_id = ? "
+        "and afhandeling is not null group by all order by 1",
+        [rule_id],
+    ).fetchall()
+    return {"impact_betaald_cents": int(paid), "afhandeling": dict(per)}
 
 
 def _readings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:

@@ -15,6 +15,11 @@ from declaratiemonitor.paths import SQL_DIR
 
 RULE_HEAD = {"rule_id": "VARCHAR", "rule_version": "VARCHAR", "severity": "VARCHAR"}
 SIGNALS_SQL = SQL_DIR / "signals" / "signals.sql"
+AFHANDELING_SQL = SQL_DIR / "signals" / "afhandeling.sql"
+SIGNAL_LINES_SQL = SQL_DIR / "signals" / "signaal_regels.sql"
+LEKKAGE_SQL = SQL_DIR / "signals" / "lekkage.sql"
+# what the signals step adds to a rule's row: what the back office did with its claim lines
+AFHANDELING_COLUMNS = {"afhandeling": "VARCHAR", "impact_betaald_cents": "BIGINT"}
 HISTORY_SQL = SQL_DIR / "signals" / "signal_history.sql"
 REVIEW_VERDICTS = ("in_behandeling", "terecht", "onterecht")
 
@@ -22,6 +27,7 @@ HISTORY_COLUMNS = {
     "signal_id": "VARCHAR PRIMARY KEY",
     **RULE_HEAD,
     **RULE_COLUMNS,
+    **AFHANDELING_COLUMNS,
     "peildatum": "DATE",  # of the last run that found the signal
     "first_seen": "DATE",
     "last_seen": "DATE",
@@ -68,9 +74,24 @@ def build_signals(con: duckdb.DuckDBPyConnection, rule_ids: list[str]) -> int:
         [typed_empty, *(f"from {rule_table(r)}" for r in rule_ids)]
     )
     con.execute(f"create or replace temp view signals_current as {union}")
+    add_afhandeling(con)
     con.execute(f"create or replace table main.signals as {read_sql_file(SIGNALS_SQL).body}")
+    con.execute("drop table signals_afgehandeld")
+    con.execute(f"create or replace table main.lekkage as {read_sql_file(LEKKAGE_SQL).body}")
     update_history(con)
     return scalar(con, "select count(*) from main.signals")
+
+
+def add_afhandeling(con: duckdb.DuckDBPyConnection) -> None:
+    """main.signaal_regels (the evidence claim lines of this run's signals) and
+    signals_afgehandeld: the rows of the temp view signals_current with signal_id, afhandeling
+    and impact_betaald_cents (sql/signals/; the rule tests use it too)."""
+    con.execute(
+        "create or replace table main.signaal_regels as " + read_sql_file(SIGNAL_LINES_SQL).body
+    )
+    con.execute(
+        "create or replace temp table signals_afgehandeld as " + read_sql_file(AFHANDELING_SQL).body
+    )
 
 
 def update_history(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,8 +8,8 @@
 -- grondslag: iWmo 3.2 TR389, TR416 en TR314 (retourcodes 9389 en 8021)
 -- severity: hoog
 -- version: 1
--- reads: staging.declaraties, models.declaraties_netto, models.toewijzingen
--- reading: (a) two or more uncredited debit lines with the same gemeente, toewijzing,
+-- reads: staging.declaraties, models.declaraties_ingediend, models.toewijzingen
+-- reading: (a) two or more uncredited debit lines (paid or rejected: section 7 judges every line) with the same gemeente, toewijzing,
 --   product_categorie, product_code and identical period (begindatum and einddatum; overlapping
 --   but different periods are not duplicates here); (b) a debit line whose referentie_nummer is
 --   used by more than one line (debit or credit) of the same aanbieder: such debits are flagged
@@ -36,7 +36,7 @@ period_hashes as (
         hash(
             gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
         ) as h
-    from models.declaraties_netto
+    from models.declaraties_ingediend
     group by all
     having count(*) > 1
 ),
@@ -51,7 +51,7 @@ period_lines as materialized (
         begindatum,
         einddatum,
         declaratie_dagtekening
-    from models.declaraties_netto
+    from models.declaraties_ingediend
     where
         hash(
             gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum

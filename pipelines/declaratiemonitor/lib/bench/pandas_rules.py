@@ -198,7 +198,13 @@ def read_reference(landing: Path, table: str) -> pd.DataFrame:
 def load(landing: Path) -> dict[str, pd.DataFrame]:
     tables = {
         t: read_table(landing, t)
-        for t in ("declaraties", "toewijzingen", "afwezigheden", "reisafstanden")
+        for t in (
+            "declaraties",
+            "toewijzingen",
+            "afwezigheden",
+            "reisafstanden",
+            "declaratie_antwoorden",
+        )
     }
     tables["producten"] = read_reference(landing, "producten")
     tables["vervoer_staffels"] = read_reference(landing, "vervoer_staffels")
@@ -275,9 +281,36 @@ def allocations_model(alloc: pd.DataFrame, products: pd.DataFrame, peildatum) ->
     return a
 
 
-def net_claims(claims: pd.DataFrame, products: pd.DataFrame, alloc: pd.DataFrame) -> pd.DataFrame:
-    debits = claims[claims["debet_credit"].eq("D")]
-    credits = claims[claims["debet_credit"].eq("C") & claims["vorig_referentie_nummer"].notna()]
+NOT_REJECTING = {"0200", "0233", "8001"}  # WJ001 codes that reject nothing (iwmo/BRON.md)
+
+
+def rejected(claims: pd.DataFrame, answers: pd.DataFrame) -> np.ndarray:
+    """Per claim line: listed in a 325 for its 323 (gemeente, aanbieder, declaratie_nummer),
+    or of a 323 that a 325 rejects as a whole (RULES.md Conventions, Rejected lines)."""
+    if not len(answers):
+        return np.zeros(len(claims), dtype=bool)
+    claim = ["gemeente_code", "aanbieder_agb", "declaratie_nummer"]
+    listed = answers[answers["referentie_nummer"].notna()]
+    whole = answers[answers["referentie_nummer"].isna()]
+    codes = whole["retourcodes"].fillna("").str.split(";")
+    whole = whole[[any(c.strip() not in NOT_REJECTING | {""} for c in cs) for cs in codes]]
+    by_line = pd.MultiIndex.from_frame(claims[[*claim, "referentie_nummer"]]).isin(
+        pd.MultiIndex.from_frame(listed[[*claim, "referentie_nummer"]])
+    )
+    by_claim = pd.MultiIndex.from_frame(claims[claim]).isin(pd.MultiIndex.from_frame(whole[claim]))
+    return by_line | by_claim
+
+
+def net_claims(
+    claims: pd.DataFrame, products: pd.DataFrame, alloc: pd.DataFrame, answers: pd.DataFrame
+) -> pd.DataFrame:
+    out = rejected(
+        claims, answers
+    )  # a rejected line was not paid; a rejected credit cancels nothing
+    debits = claims[claims["debet_credit"].eq("D") & ~out]
+    credits = claims[
+        claims["debet_credit"].eq("C") & claims["vorig_referentie_nummer"].notna() & ~out
+    ]
     debit_keys = debits[["gemeente_code", "aanbieder_agb", "referentie_nummer"]].drop_duplicates()
     cancelled = (
         credits[["gemeente_code", "aanbieder_agb", "vorig_referentie_nummer"]]
@@ -1055,7 +1088,9 @@ def run_reference(landing: Path, peildatum: str, signals_path: Path) -> dict:
     read_seconds = time.perf_counter() - start
     start = time.perf_counter()
     alloc = allocations_model(tables["toewijzingen"], tables["producten"], peil)
-    net = net_claims(tables["declaraties"], tables["producten"], alloc)
+    net = net_claims(
+        tables["declaraties"], tables["producten"], alloc, tables["declaratie_antwoorden"]
+    )
     del tables["declaraties"]  # only the net claims are used from here on
     model = {
         **tables,

@@ -13,7 +13,9 @@ from pathlib import Path
 import polars as pl
 
 from declaratiemonitor.lib.generate.aanbieders import providers_frame
-from declaratiemonitor.lib.generate.base import Window
+from declaratiemonitor.lib.generate.answers import answer_rows, claims_of, expected_afhandeling
+from declaratiemonitor.lib.generate.base import EARLIEST_START, Window
+from declaratiemonitor.lib.generate.calendar import add_months
 from declaratiemonitor.lib.generate.context import ScenarioContext, load_products, load_staffels
 from declaratiemonitor.lib.generate.population import build_chunk
 from declaratiemonitor.lib.generate.scenarios import all_planters
@@ -21,6 +23,9 @@ from declaratiemonitor.lib.generate.writers import TableWriters
 
 CHUNK_CLIENTS = 20_000
 GROUND_TRUTH = "ground_truth.csv"
+# the scenarios plant up to eight months of history (BW absences of more than six months)
+# after the tariffs' start; an earlier peildatum would leave planted signals unclaimable
+SCENARIO_EARLIEST = add_months(EARLIEST_START, 8)
 
 
 @dataclass
@@ -35,12 +40,18 @@ def generate(
     out: Path, clients: int, seed: int, peildatum: date, fmt: str = "parquet", xml: bool = False
 ) -> Generated:
     start = time.perf_counter()
+    if peildatum < SCENARIO_EARLIEST:
+        raise ValueError(
+            f"peildatum {peildatum} ligt te vroeg voor de geplante scenario's: kies een datum "
+            f"vanaf {SCENARIO_EARLIEST} (de tarieven gelden vanaf {EARLIEST_START})."
+        )
     out.mkdir(parents=True, exist_ok=True)
     for old in [*out.glob("*.parquet"), *out.glob("*.csv"), *out.glob("xml/*.xml")]:
         old.unlink()
     window = Window.of(peildatum)
     products, staffels = load_products(), load_staffels()
     writers = TableWriters(out, fmt)
+    claims = []  # the 323s, for their 325 answers
     try:
         for chunk_no, first in enumerate(range(0, clients, CHUNK_CLIENTS)):
             tables = build_chunk(
@@ -54,9 +65,14 @@ def generate(
             )
             for name, frame in tables.items():
                 writers.write(name, frame)
+            claims.append(claims_of(tables["declaraties"]))
         ctx = plant_scenarios(seed, peildatum)
         for name, rows in ctx.rows.items():
-            writers.write(name, pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String)))
+            frame = pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String))
+            writers.write(name, frame)
+            if name == "declaraties":
+                claims.append(claims_of(frame))
+        writers.write("declaratie_antwoorden", answer_rows(pl.concat(claims), ctx, peildatum))
         writers.write("aanbieders", providers_frame())
     finally:
         writers.close()
@@ -76,8 +92,16 @@ def plant_scenarios(seed: int, peildatum: date) -> ScenarioContext:
 def write_ground_truth(ctx: ScenarioContext, path: Path) -> None:
     frame = (
         pl.DataFrame(
-            [(e.rule_id, e.toewijzing_nummer, e.period_start) for e in ctx.expected],
-            schema={"rule_id": pl.String, "toewijzing_nummer": pl.String, "period_start": pl.Date},
+            [
+                (e.rule_id, e.toewijzing_nummer, e.period_start, expected_afhandeling(e))
+                for e in ctx.expected
+            ],
+            schema={
+                "rule_id": pl.String,
+                "toewijzing_nummer": pl.String,
+                "period_start": pl.Date,
+                "afhandeling": pl.String,
+            },
             orient="row",
         )
         .unique()
@@ -87,11 +111,11 @@ def write_ground_truth(ctx: ScenarioContext, path: Path) -> None:
 
 
 def _move_to_xml(out: Path, fmt: str) -> None:
-    """Write allocations, claims and care messages as iWmo 3.2 XML instead of files."""
+    """Write allocations, claims, care messages and answers as iWmo 3.2 XML instead of files."""
     from declaratiemonitor.lib.iwmo import write_xml_messages
 
     tables = {}
-    for name in ("toewijzingen", "declaraties", "zorgmeldingen"):
+    for name in ("toewijzingen", "declaraties", "zorgmeldingen", "declaratie_antwoorden"):
         path = out / f"{name}.{fmt}"
         if path.exists():
             tables[name] = (

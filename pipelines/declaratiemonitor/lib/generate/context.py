@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from declaratiemonitor.lib.fixtures import bsn_from_number, complete_rows
+from declaratiemonitor.lib.generate.calendar import add_months
 from declaratiemonitor.paths import REFERENCE_DIR
 
 # BSN numbers for scenarios come from a range the base population never uses
@@ -48,11 +49,28 @@ def provider_of(gemeente_code: str, bsn: str) -> str:
     return str(AGB_BASE[region] + int(bsn) % PROVIDERS[region] + 1)
 
 
+# ctx.expect's default afhandeling: what the rule's evidence gives when every 323 of the
+# scenario was answered without rejections (lib/generate/answers.py resolves it)
+BY_RULE = "volgens_regel"
+
+
 @dataclass
 class Expected:
     rule_id: str
     toewijzing_nummer: str | None
     period_start: date
+    afhandeling: str | None = BY_RULE
+
+
+@dataclass
+class Answers:
+    """The back office's 325s for the scenarios' 323s: every 323 is answered without
+    rejections unless a scenario rejects lines, rejects it whole or leaves it unanswered."""
+
+    rejected: list[dict] = field(default_factory=list)  # one answer row per rejected line
+    whole: dict[tuple[str, str, str], str] = field(default_factory=dict)  # 323 -> codes
+    unanswered: set[tuple[str, str, str]] = field(default_factory=set)
+    extra: list[dict] = field(default_factory=list)  # rows that link to no claim (reported)
 
 
 @dataclass
@@ -64,6 +82,7 @@ class ScenarioContext:
     staffels: pl.DataFrame = field(default_factory=load_staffels)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     expected: list[Expected] = field(default_factory=list)
+    answers: Answers = field(default_factory=Answers)
     _counters: dict[str, int] = field(default_factory=dict)
     _tariffs: dict[tuple[str, str], int] = field(default_factory=dict)
 
@@ -96,8 +115,10 @@ class ScenarioContext:
 
     # ---- rows ------------------------------------------------------------------------
     def toewijzing(self, gemeente_code: str, product_code: str | None, **values) -> dict:
-        """A fresh allocation (own number) that by itself trips no rule: it started 90 days
-        before peildatum, runs two years, and allocates far more than any scenario claims.
+        """A fresh allocation (own number) that by itself trips no rule: it starts on the first
+        of the month three months before the peildatum's month (m0, the first month scenarios
+        claim in, whatever the peildatum's day), runs two years, and allocates far more than any
+        scenario claims.
         product_code None = an allocation at category level: give product_categorie and
         eenheid in `values`."""
         product = (
@@ -108,7 +129,7 @@ class ScenarioContext:
                 "eenheid": values.pop("eenheid"),
             }
         )
-        start = (self.peildatum - timedelta(days=90)).replace(day=1)
+        start = add_months(self.peildatum.replace(day=1), -3)
         bsn = values.pop("bsn", None) or self.new_bsn()
         row = {
             "toewijzing_nummer": self.next_id("S"),
@@ -157,5 +178,37 @@ class ScenarioContext:
         self.rows.setdefault(table, []).extend(done)
         return done
 
-    def expect(self, rule_id: str, toewijzing_nummer: str | None, period_start: date) -> None:
-        self.expected.append(Expected(rule_id, toewijzing_nummer, period_start))
+    def expect(
+        self,
+        rule_id: str,
+        toewijzing_nummer: str | None,
+        period_start: date,
+        afhandeling: str | None = BY_RULE,
+    ) -> None:
+        """A signal a correct pipeline must emit, with its afhandeling (CONTRACT.md signals;
+        None = no claim lines behind it; BY_RULE = the rule's usual one, lib/generate/answers)."""
+        self.expected.append(Expected(rule_id, toewijzing_nummer, period_start, afhandeling))
+
+    # ---- 325 answers -------------------------------------------------------------------
+    @staticmethod
+    def claim_of(line: dict) -> tuple[str, str, str]:
+        return (line["gemeente_code"], line["aanbieder_agb"], line["declaratie_nummer"])
+
+    def reject(self, line: dict, codes: str) -> None:
+        """The back office lists the line in its 325 for the line's 323 with `codes`."""
+        g, a, d = self.claim_of(line)
+        self.answers.rejected.append(
+            {
+                "gemeente_code": g,
+                "aanbieder_agb": a,
+                "declaratie_nummer": d,
+                "referentie_nummer": line["referentie_nummer"],
+                "retourcodes": codes,
+            }
+        )
+
+    def reject_whole(self, line: dict, codes: str) -> None:
+        self.answers.whole[self.claim_of(line)] = codes
+
+    def leave_unanswered(self, line: dict) -> None:
+        self.answers.unanswered.add(self.claim_of(line))

@@ -22,7 +22,10 @@ EXPORT_SQL = """
 select s.signal_id, s.rule_id as regel, s.severity as ernst, s.gemeente_code as gemeente,
     s.aanbieder_agb as aanbieder, s.toewijzing_nummer as toewijzing, s.client_key,
     s.period_start as periode_begin, s.period_end as periode_eind,
-    s.impact_cents / 100 as bedrag_euro, s.message as melding, s.first_seen as eerst_gezien,
+    s.impact_cents / 100 as bedrag_euro,
+    coalesce(s.impact_betaald_cents, s.impact_cents) / 100 as bedrag_betaald_euro,
+    coalesce(s.afhandeling, 'geen declaratieregels') as afhandeling,
+    s.message as melding, s.first_seen as eerst_gezien,
     s.status as huidige_status,
     coalesce(h.review_status, '') as status, coalesce(h.review_notitie, '') as notitie,
     coalesce(h.reviewer, '') as reviewer

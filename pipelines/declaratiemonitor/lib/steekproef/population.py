@@ -53,7 +53,11 @@ order by signal_id
 
 
 def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    sql = "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?"
+    # tables and views (models.declaraties_netto is a view over models.declaraties_ingediend)
+    sql = (
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_catalog = current_database()"
+    )
     return con.execute(sql, [schema, table]).fetchall()[0][0] > 0
 
 

@@ -153,7 +153,7 @@ def _nadert_6_maanden(ctx: ScenarioContext, m: dict[int, date]) -> None:
     # detention in its sixth month, ending after the peildatum; the client has two BW allocations
     b = _bw(ctx, product="15D03")
     b2 = _bw(ctx, product="15D04", bsn=b["bsn"], aanbieder_agb="87650002")
-    begin = add_months(p, -6) + timedelta(days=1)
+    begin = _first_day_with(lambda d: add_months(d, 6) > p, add_months(p, -6))
     _bw_months(ctx, b, begin, m[1])
     _absence(ctx, b["bsn"], begin, p + timedelta(days=20), "detentie")
     ctx.expect(rule, b["toewijzing_nummer"], begin)
@@ -161,11 +161,19 @@ def _nadert_6_maanden(ctx: ScenarioContext, m: dict[int, date]) -> None:
 
     # near-misses: one day short of 5 months; a long holiday (never claimable, nothing claimed)
     n = _bw(ctx)
-    begin = add_months(p, -5) + timedelta(days=1)
+    begin = _first_day_with(lambda d: add_months(d, 5) > p, add_months(p, -5))
     _bw_months(ctx, n, begin, m[1])
     _absence(ctx, n["bsn"], begin, None, "detentie")
     o = _bw(ctx)
     _absence(ctx, o["bsn"], add_months(p, -5) - timedelta(days=20), None, "vakantie")
+
+
+def _first_day_with(condition, day: date) -> date:
+    """The first day from `day` on that meets `condition`: months clamp to their end (RULES.md),
+    so "a day after p − 5 months" is not always short of 5 months (p = 28-02: 29-09 + 5 = 28-02)."""
+    while not condition(day):
+        day += timedelta(days=1)
+    return day
 
 
 def _declaratie_tijdens_opname(ctx: ScenarioContext, m: dict[int, date]) -> None:

@@ -98,7 +98,8 @@ def _samen_met_ib(ctx: ScenarioContext, m: dict[int, date]) -> None:
     _days(ctx, db, week, [0, 1, 0, 2])
     tuesday = week + timedelta(days=1)
     _contact(ctx, ib, f"{tuesday.isoformat()}T10:00", 60)
-    ctx.expect(rule, ib["toewijzing_nummer"], tuesday)
+    # the IB provider's signal names the other provider's dagbesteding lines: none of its own
+    ctx.expect(rule, ib["toewijzing_nummer"], tuesday, afhandeling=None)
     ctx.expect(rule, db["toewijzing_nummer"], tuesday)
 
     # IB on two dagbesteding days (and once on a day without dagbesteding)
