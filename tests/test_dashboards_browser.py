@@ -162,13 +162,22 @@ def _check_signal_table(browser, folder: Path) -> list[str]:
     return [f"signalen: {p}" for p in problems]
 
 
+def _column(page, header: str) -> set[str]:
+    """The texts shown in the data table's column with this header."""
+    headers = [h.strip() for h in page.locator("table.data thead th").all_inner_texts()]
+    n = headers.index(header) + 1
+    return set(
+        page.locator(f"table.data tbody tr:not(.rij-detail) td:nth-child({n})").all_inner_texts()
+    )
+
+
 def _check_afhandeling(browser, folder: Path) -> list[str]:
     """Filter the signals on afhandeling = al afgewezen: nothing of theirs was paid."""
     page, problems = _open(browser, folder / "signalen.html")
     try:
         page.locator(".tabel-bediening select").nth(5).select_option("al afgewezen")
-        shown = set(page.locator("table.data tbody td:nth-child(6)").all_inner_texts())
-        paid = set(page.locator("table.data tbody td:nth-child(5)").all_inner_texts())
+        shown = _column(page, "Afhandeling")
+        paid = _column(page, "Waarvan betaald")
         page.screenshot(path=str(ARTIFACTS / "signalen_al_afgewezen.png"))
     finally:
         page.close()
@@ -250,7 +259,7 @@ def test_feedback_pack_and_provider_page_in_chromium(generated: Path) -> None:
             page.reload(wait_until="load")
             chosen = page.locator(".tabel-bediening select").nth(1)
             shown = chosen.locator("option:checked").inner_text()
-            providers = set(page.locator("table.data tbody td:nth-child(7)").all_inner_texts())
+            providers = _column(page, "Aanbieder")
             page.close()
             problems += found
             problems += [] if shown.endswith(f"({agb})") else [f"voorkeuze aanbieder: {shown}"]

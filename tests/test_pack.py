@@ -152,8 +152,14 @@ def test_totals_match_signals_parquet(busy: tuple, warehouse: Path, tmp_path: Pa
     assert round(total[4] * 100) == expected["impact_cents"].sum()
     values = {r[0]: r[1] for r in summary[:head] if r[0]}
     assert values["Signalen"] == str(expected.height)
+    answered = expected.filter(
+        pl.col("afhandeling").is_in(["afgewezen", "deels_afgewezen", "betaald"])
+    )
+    paid = answered["impact_betaald_cents"].sum()
     assert values["Afhandeling door de gemeente (325)"] == (
-        "afhandeling onbekend (geen 325-antwoorden ingelezen)"
+        f"al afgewezen: {eur(answered['impact_cents'].sum() - paid)}; op betaalde regels: "
+        f"{eur(paid)}; nog geen antwoord of geen declaratieregels: "
+        f"{eur(expected['impact_cents'].sum() - answered['impact_cents'].sum())}"
     )
     with connect(warehouse, read_only=True) as con:
         regels, cents = con.execute(
@@ -225,12 +231,11 @@ def test_afhandeling_from_the_325_columns_when_present(
     warehouse: Path,
     tmp_path: Path,
 ) -> None:
-    """The other helper adds signals.afhandeling and impact_betaald_cents (CONTRACT.md): the
-    pack reads them when the table has them."""
+    """signals.afhandeling and impact_betaald_cents (CONTRACT.md) split the money in the pack;
+    here set by hand so that each value is present."""
     agb = busy[0]
     con = duckdb.connect(str(warehouse))
-    con.execute("alter table main.signals add column afhandeling varchar")
-    con.execute("alter table main.signals add column impact_betaald_cents bigint")
+    con.execute("update main.signals set afhandeling = null, impact_betaald_cents = null")
     ids = con.execute(
         "select signal_id from main.signals where aanbieder_agb = ? and impact_cents > 0 "
         "order by signal_id",
@@ -272,6 +277,29 @@ def test_afhandeling_from_the_325_columns_when_present(
     assert "Al afgewezen (325)" in next(r for r in summary if r[0] == "Regel")
     text = page.read_text(encoding="utf-8")
     assert "al afgewezen: " in text and "geen 325-antwoorden ingelezen" not in text
+
+
+def test_without_325_answers_the_pack_says_afhandeling_unknown(
+    busy: tuple,
+    warehouse: Path,
+    tmp_path: Path,
+) -> None:
+    """A run that read no 325 answer: every signal is 'onbekend'; the pack says why, once."""
+    agb = busy[0]
+    con = duckdb.connect(str(warehouse))
+    con.execute("delete from models.antwoorden")
+    con.execute(
+        "update main.signals set afhandeling = 'onbekend', impact_betaald_cents = impact_cents"
+    )
+    con.close()
+    with connect(warehouse, read_only=True) as con:
+        assert not pack.build(con, pack.Selection(agb)).afhandeling_known
+    xlsx, page = written(rapport(warehouse, tmp_path / "uit", "--aanbieder", agb))
+    assert summary_values(xlsx)["Afhandeling door de gemeente (325)"] == (
+        "afhandeling onbekend (geen 325-antwoorden ingelezen)"
+    )
+    assert {r["Afhandeling (325)"] for r in sheet(xlsx, "Signalen")} == {"onbekend"}
+    assert "geen 325-antwoorden ingelezen" in page.read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- the command

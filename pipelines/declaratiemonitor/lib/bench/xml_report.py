@@ -155,7 +155,8 @@ def format_xml_report(r: XmlReport) -> str:
     lines += [
         "",
         f"processen: {first.workers} ({'parallel' if first.parallel else 'in één proces'}); "
-        f"snel gelezen bij de volledige run: {_n(first.fast)} van {_n(first.parsed)} bestanden",
+        f"snel gelezen bij de volledige run: {_n(first.fast)} van {_n(first.parsed)} bestanden "
+        "(325-antwoorden altijd met de stroomlezer)",
         "x vloer = CPU-seconden van de XML-stap (alle processen) / CPU-seconden van de vloer "
         "op dezelfde bestanden (doel <= 2)",
         f"signalen na de herhaling met de nieuwe maand = volledige run: "

@@ -151,8 +151,14 @@ def _peildatum(con) -> date | None:
 
 
 def _has_afhandeling(con) -> bool:
+    """True when the signals carry the 325 columns and the run read at least one 325 answer;
+    without answers every signal says 'onbekend' and the pack says so once."""
     columns = {r[0] for r in con.execute(queries.COLUMNS_OF_SIGNALS).fetchall()}
-    return set(queries.AFHANDELING_COLUMNS) <= columns
+    if not set(queries.AFHANDELING_COLUMNS) <= columns:
+        return False
+    if not has_table(con, "models", "antwoorden"):
+        return False
+    return bool(con.execute("select exists (from models.antwoorden)").fetchall()[0][0])
 
 
 def _with_texts(signals: pl.DataFrame, known: bool) -> pl.DataFrame:
