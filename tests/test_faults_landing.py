@@ -217,3 +217,16 @@ def test_blank_lines_and_a_value_spanning_lines_are_accounted(tmp_path) -> None:
     assert sorted(staged(con, "declaraties")) == ["2", "4", "6"]
     assert stats.readings[0]["lege_regels"] == 1 and stats.readings[0]["vervolgregels"] == 1
     assert stats.expected == stats.rows == 3
+
+
+def test_header_only_file_is_named_not_silently_empty(tmp_path) -> None:
+    """A reisafstanden.csv with only its header line landed as an absent table: no line in the
+    CLI, while vervoer.buiten_staffel flagged every trip ('no distance known')."""
+    _claims(tmp_path, [])
+    con = connect()
+    stats = land(con, tmp_path, "declaraties")
+    assert stats.rows == stats.unreadable == stats.expected == 0
+    assert stats.notes == [
+        "declaraties.csv: geen rijen (alleen een kopregel); de regels die deze tabel gebruiken "
+        "zien haar als leeg"
+    ]

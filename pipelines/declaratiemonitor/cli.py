@@ -142,9 +142,9 @@ def _euro(cents: int) -> str:
 def _print_summary(summary: dict, out: Path) -> None:
     typer.echo(f"Peildatum: {summary['peildatum']}")
     for name, t in summary["tabellen"].items():
-        if t["gelezen"]:
+        if t["gelezen"] or t.get("bestanden"):
             typer.echo(
-                f"  {name:<18} gelezen {t['gelezen']:>9}  geland {t['geland']:>9}  "
+                f"  {name:<22} gelezen {t['gelezen']:>9}  geland {t['geland']:>9}  "
                 f"quarantaine {t['quarantaine']:>6}"
             )
             for note in t.get("opmerkingen", []):

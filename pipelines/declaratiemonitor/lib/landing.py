@@ -130,6 +130,11 @@ def load_files(
             _load_parquet(con, table, path, root, stats)
         else:
             _load_text(con, table, path, root, stats)
+    if files and stats.rows + stats.unreadable == 0:
+        stats.notes.append(
+            f"{', '.join(p.name for p in files)}: geen rijen (alleen een kopregel); de regels "
+            "die deze tabel gebruiken zien haar als leeg"
+        )
     return stats
 
 
