@@ -110,39 +110,45 @@ def test_wrong_number_of_fields_is_quarantined_not_lost(landing, tmp_path) -> No
     assert t["gelezen"] == t["geland"] + t["quarantaine"] == 3
 
 
-@pytest.mark.parametrize(
-    ("column", "value", "reason"),
-    [
-        ("bsn", "123456789", "elfproef"),
-        ("begindatum", "1900-01-01", "plausibele bereik"),
-        ("einddatum", "2999-12-31", "plausibele bereik"),
-        ("geleverd_volume", "0", "groter dan 0"),
-        ("geleverd_volume", "-3", "groter dan 0"),
-        ("debet_credit", "X", "onbekende code"),
-        ("eenheid", "99", "onbekende code"),
-    ],
-)
-def test_bad_values_are_quarantined_with_a_reason(landing, tmp_path, column, value, reason):
-    rows = complete_rows(
-        "declaraties", [{"begindatum": "2026-01-01"}, {"begindatum": "2026-02-01"}]
-    )
-    rows[0][column] = value
-    write_csv(landing, "declaraties", rows)
-    assert run(landing, tmp_path).exit_code == 0
+BAD_VALUES = [
+    ("bsn", "123456789", "elfproef"),
+    ("begindatum", "1900-01-01", "plausibele bereik"),
+    ("einddatum", "2999-12-31", "plausibele bereik"),
+    ("geleverd_volume", "0", "groter dan 0"),
+    ("geleverd_volume", "-3", "groter dan 0"),
+    ("debet_credit", "X", "onbekende code"),
+    ("eenheid", "99", "onbekende code"),
+]
+
+
+@pytest.fixture(scope="module")
+def bad_values_run(tmp_path_factory) -> tuple[list[dict], Path]:
+    """One run for all bad values: one bad row per case (line i + 2), two good rows after them."""
+    tmp_path = tmp_path_factory.mktemp("bad_values")
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    write_csv(folder, "toewijzingen", complete_rows("toewijzingen", [{}]))
+    days = [
+        {"begindatum": f"2026-01-{d:02d}", "einddatum": f"2026-01-{d:02d}"} for d in range(1, 10)
+    ]
+    rows = complete_rows("declaraties", days)
+    for row, (column, value, _) in zip(rows, BAD_VALUES, strict=False):
+        row[column] = value
+    write_csv(folder, "declaraties", rows)
+    assert run(folder, tmp_path).exit_code == 0
+    return rows, tmp_path
+
+
+@pytest.mark.parametrize(("case", "bad"), list(enumerate(BAD_VALUES)), ids=lambda v: str(v))
+def test_bad_values_are_quarantined_with_a_reason(bad_values_run, case, bad) -> None:
+    rows, tmp_path = bad_values_run
+    column, value, reason = bad
     q = quarantine(tmp_path, "declaraties")
-    assert q.height == 1 and reason in q["reden"][0]
-    assert value not in q["reden"][0] or column != "bsn"  # a BSN is never echoed
-
-
-def test_quarantine_never_shows_the_bsn(landing, tmp_path) -> None:
-    rows = complete_rows(
-        "declaraties",
-        [{"begindatum": "2026-01-01", "geleverd_volume": 0}, {"begindatum": "2026-02-01"}],
-    )
-    write_csv(landing, "declaraties", rows)
-    assert run(landing, tmp_path).exit_code == 0
-    text = quarantine(tmp_path, "declaraties").write_csv()
-    assert rows[0]["bsn"] not in text
+    assert q.height == len(BAD_VALUES)  # the two good rows land
+    why = q.filter(pl.col("regel") == str(case + 2))["reden"].to_list()
+    assert len(why) == 1 and reason in why[0]
+    assert value not in why[0] or column != "bsn"  # a BSN is never echoed
+    assert rows[case]["bsn"] not in q.write_csv()
 
 
 def test_latin1_csv_is_read_and_noted(landing, tmp_path) -> None:
