@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 from declaratiemonitor.defs.resources import PipelineSettings, warehouse
 from declaratiemonitor.lib.names import load as load_names
 from declaratiemonitor.lib.steekproef import Parameters, load_population, trek, write_excel
+from declaratiemonitor.lib.steekproef.parameters import CONFIDENCE_DEFAULT, MATERIALITY_DEFAULT
 from declaratiemonitor.lib.steekproef.population import read_peildatum
 
 
@@ -22,8 +23,8 @@ class SteekproefConfig(dg.Config):
 
     methode: str = "mus"
     seed: int
-    betrouwbaarheid: float = 0.95
-    materialiteit: float = 0.02
+    betrouwbaarheid: float = CONFIDENCE_DEFAULT
+    materialiteit: float = MATERIALITY_DEFAULT
     verwachte_fout: float = 0.0
     likelihood: str = "poisson"
     strata: str | None = None
