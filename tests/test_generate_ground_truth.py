@@ -12,10 +12,20 @@ from declaratiemonitor.pipeline import run_pipeline
 KEY = ["rule_id", "toewijzing_nummer", "period_start"]
 
 
-# 2026-10-31 with seed 7 planted claims before their allocation started (buiten_toewijzingsperiode)
+# 2026-10-31 with seed 7 planted claims before their allocation started (buiten_toewijzingsperiode);
+# 2026-02-28 and 2026-03-31 leave one and two months of Drechtsteden BW and transport tariffs
+# (scenarios shrink or skip); 2026-07-31 put kortdurend verblijf year claims past half a
+# three-year validity (onderbenutting)
 @pytest.mark.parametrize(
     ("peildatum", "seed"),
-    [("2026-10-31", 7), ("2027-03-01", 3), ("2027-02-28", 11), ("2026-09-01", 5)],
+    [
+        ("2026-02-28", 7),
+        ("2026-03-31", 3),
+        ("2026-07-31", 5),
+        ("2026-10-31", 7),
+        ("2027-03-01", 3),
+        ("2027-02-28", 11),
+    ],
 )
 def test_ground_truth_holds(tmp_path, peildatum: str, seed: int) -> None:
     landing, out = tmp_path / "landing", tmp_path / "out"
@@ -34,6 +44,7 @@ def test_ground_truth_holds(tmp_path, peildatum: str, seed: int) -> None:
 
 
 def test_too_early_peildatum_is_refused(tmp_path) -> None:
-    """Before 2026-09-01 the scenarios cannot plant their BW history: a Dutch refusal."""
-    with pytest.raises(ValueError, match="ligt te vroeg voor de geplante scenario's"):
-        generate(tmp_path, clients=10, seed=1, peildatum=date(2026, 8, 31))
+    """Before 2026-02-01 there is no month with tariffs to claim in: a Dutch refusal, no files."""
+    with pytest.raises(ValueError, match="ligt te vroeg: kies een datum vanaf 2026-02-01"):
+        generate(tmp_path / "landing", clients=10, seed=1, peildatum=date(2026, 1, 31))
+    assert not (tmp_path / "landing").exists()

@@ -279,6 +279,87 @@ def test_afhandeling_from_the_325_columns_when_present(
     assert "al afgewezen: " in text and "geen 325-antwoorden ingelezen" not in text
 
 
+LINE_LABELS = {
+    "afgewezen": "afgewezen",
+    "geaccepteerd": "geaccepteerd",
+    "onbekend": "nog geen antwoord",
+}
+
+
+def test_evidence_lines_say_what_the_back_office_did(
+    busy: tuple,
+    warehouse: Path,
+    tmp_path: Path,
+) -> None:
+    """Bewijsregels (Excel) and the evidence table (HTML): per claim line its afhandeling from
+    models.declaratie_afhandeling, a rejection with its retourcodes; empty for other evidence.
+    Three 323s of the provider's evidence are set by hand: one line rejected with two codes, one
+    323 answered without rejections, one not answered."""
+    agb, expected = busy
+    refs = sorted({ref for refs in expected["evidence"].to_list() for ref in refs})
+    con = duckdb.connect(str(warehouse))
+    lines = con.execute(
+        "select gemeente_code, declaratie_nummer, _volgnr, referentie_nummer "
+        "from staging.declaraties where aanbieder_agb = ? and list_contains(?, referentie_nummer) "
+        "order by _volgnr",
+        [agb, refs],
+    ).fetchall()
+    claims = {}
+    for g, d, volgnr, ref in lines:
+        claims.setdefault((g, d), (volgnr, ref))
+    assert len(claims) >= 3
+    rejected, accepted, unanswered = list(claims.items())[:3]
+    for (g, d), _ in (rejected, accepted, unanswered):
+        for table in ("antwoorden", "afgewezen_regels"):
+            con.execute(
+                f"delete from models.{table} where gemeente_code = ? and aanbieder_agb = ? "
+                "and declaratie_nummer = ?",
+                [g, agb, d],
+            )
+    for (g, d), _ in (rejected, accepted):
+        con.execute(
+            "insert into models.antwoorden by name select ? as gemeente_code, "
+            "? as aanbieder_agb, ? as declaratie_nummer, '0200' as retourcodes, "
+            "'declaratie' as koppeling, false as geheel_afgewezen",
+            [g, agb, d],
+        )
+    con.execute(
+        "insert into models.afgewezen_regels by name select _volgnr, gemeente_code, "
+        "aanbieder_agb, declaratie_nummer, referentie_nummer, debet_credit, "
+        "ingediend_bedrag_cents, '0611;9346' as retourcodes, false as geheel "
+        "from staging.declaraties where _volgnr = ?",
+        [rejected[1][0]],
+    )
+    handled = {  # (referentie, declaratienummer, begindatum) -> afhandeling, retourcodes
+        (r[0], r[1], r[2]): (r[3], r[4])
+        for r in con.execute(
+            "select d.referentie_nummer, d.declaratie_nummer, d.begindatum, h.afhandeling, "
+            "h.retourcodes from staging.declaraties as d "
+            "join models.declaratie_afhandeling as h using (_volgnr) where d.aanbieder_agb = ?",
+            [agb],
+        ).fetchall()
+    }
+    con.close()
+    xlsx, page = written(rapport(warehouse, tmp_path / "uit", "--aanbieder", agb))
+    rows = sheet(xlsx, "Bewijsregels")
+    label = {}
+    for r in rows:
+        if r["Soort"] != "declaratieregel":
+            assert r["Afhandeling (325)"] is None
+            continue
+        value, codes = handled[(r["Referentie"], r["Declaratienummer"], r["Periode begin"].date())]
+        want = LINE_LABELS[value] + (f" ({codes.replace(';', ', ')})" if codes else "")
+        assert r["Afhandeling (325)"] == want
+        label[(r["Referentie"], r["Declaratienummer"])] = want
+    assert label[(rejected[1][1], rejected[0][1])] == "afgewezen (0611, 9346)"
+    assert label[(accepted[1][1], accepted[0][1])] == "geaccepteerd"
+    assert label[(unanswered[1][1], unanswered[0][1])] == "nog geen antwoord"
+    evidence = page.read_text(encoding="utf-8").split('<section id="bewijs">')[1]
+    assert '<th class="">Afhandeling (325)</th>' in evidence
+    for text in ("afgewezen (0611, 9346)", "geaccepteerd", "nog geen antwoord"):
+        assert f'<td class="">{text}</td>' in evidence
+
+
 def test_without_325_answers_the_pack_says_afhandeling_unknown(
     busy: tuple,
     warehouse: Path,
@@ -299,6 +380,8 @@ def test_without_325_answers_the_pack_says_afhandeling_unknown(
         "afhandeling onbekend (geen 325-antwoorden ingelezen)"
     )
     assert {r["Afhandeling (325)"] for r in sheet(xlsx, "Signalen")} == {"onbekend"}
+    lines = [r for r in sheet(xlsx, "Bewijsregels") if r["Soort"] == "declaratieregel"]
+    assert lines and {r["Afhandeling (325)"] for r in lines} == {"onbekend"}
     assert "geen 325-antwoorden ingelezen" in page.read_text(encoding="utf-8")
 
 

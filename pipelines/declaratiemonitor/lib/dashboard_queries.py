@@ -44,3 +44,13 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
         [schema, table],
     ).fetchall()
     return rows[0][0] > 0
+
+
+def has_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    """A table or a view (e.g. models.declaraties_netto, models.declaratie_afhandeling) of the
+    warehouse itself (not of an attached database)."""
+    sql = (
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_catalog = current_database()"
+    )
+    return con.execute(sql, [schema, name]).fetchall()[0][0] > 0

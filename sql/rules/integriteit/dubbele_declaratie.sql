@@ -9,13 +9,21 @@
 -- severity: hoog
 -- version: 1
 -- reads: staging.declaraties, models.declaraties_ingediend, models.toewijzingen
--- reading: (a) two or more uncredited debit lines (paid or rejected: section 7 judges every line) with the same gemeente, toewijzing,
+-- reading: (a) two or more uncredited debit lines with the same gemeente, toewijzing,
 --   product_categorie, product_code and identical period (begindatum and einddatum; overlapping
---   but different periods are not duplicates here); (b) a debit line whose referentie_nummer is
---   used by more than one line (debit or credit) of the same aanbieder: such debits are flagged
---   even when credited, because a credit naming a reused number cancels every line with it and
---   can hide a resubmission. In each duplicate set the first line (by dagtekening, then file
---   order) is the original; impact = the amounts of the later debit lines (each counted once).
+--   but different periods are not duplicates here) that count: a line the back office rejected
+--   (a 325: models.declaraties_ingediend.afgewezen) counts only as the repeat of an earlier line
+--   of its period that was not rejected. A rejected line that the provider then submitted again
+--   (a later dagtekening or another declaratie: our advice "corrigeren en opnieuw declareren")
+--   is no duplicate of its resubmission, whatever its codes (TR323: only an approved debit
+--   stands); a later line the back office rejected as a duplicate of a standing line is still
+--   flagged (its signal's afhandeling shows the rejection). (b) a debit line whose
+--   referentie_nummer is used by more than one line (debit or credit, rejected or not: TR314
+--   makes it unique over every prestatie of the aanbieder, 8021) of the same aanbieder: such
+--   debits are flagged even when credited, because a credit naming a reused number cancels every
+--   line with it and can hide a resubmission. In each duplicate set the first counting line (by
+--   dagtekening, then file order; under (a) never a rejected one) is the original; impact = the
+--   amounts of the later debit lines (each counted once).
 --   Interaction (one signal per problem): not for claims without a usable allocation (unknown,
 --   deleted or another product: the whole amount is already flagged there). One signal per
 --   toewijzing, client and claim begindatum, naming all lines involved.
@@ -41,7 +49,7 @@ period_hashes as (
     having count(*) > 1
 ),
 
-period_lines as materialized (
+period_candidates as (
     select
         _volgnr,
         gemeente_code,
@@ -50,12 +58,31 @@ period_lines as materialized (
         product_code,
         begindatum,
         einddatum,
-        declaratie_dagtekening
+        declaratie_dagtekening,
+        afgewezen
     from models.declaraties_ingediend
     where
         hash(
             gemeente_code, toewijzing_nummer, product_categorie, product_code, begindatum, einddatum
         ) in (select h from period_hashes)
+),
+
+-- the lines that count: not rejected, or rejected after a line of the period that stands
+period_lines as materialized (
+    select * exclude (staande_ervoor)
+    from (
+        select
+            *,
+            count(*) filter (where not afgewezen) over (
+                partition by
+                    gemeente_code, toewijzing_nummer, product_categorie, product_code,
+                    begindatum, einddatum
+                order by declaratie_dagtekening, _volgnr
+                rows between unbounded preceding and 1 preceding
+            ) as staande_ervoor
+        from period_candidates
+    )
+    where not afgewezen or staande_ervoor > 0
 ),
 
 duplicate_periods as (

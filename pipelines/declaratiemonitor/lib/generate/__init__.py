@@ -14,8 +14,7 @@ import polars as pl
 
 from declaratiemonitor.lib.generate.aanbieders import providers_frame
 from declaratiemonitor.lib.generate.answers import answer_rows, claims_of, expected_afhandeling
-from declaratiemonitor.lib.generate.base import EARLIEST_START, Window
-from declaratiemonitor.lib.generate.calendar import add_months
+from declaratiemonitor.lib.generate.base import Window
 from declaratiemonitor.lib.generate.context import ScenarioContext, load_products, load_staffels
 from declaratiemonitor.lib.generate.population import build_chunk
 from declaratiemonitor.lib.generate.scenarios import all_planters
@@ -23,9 +22,6 @@ from declaratiemonitor.lib.generate.writers import TableWriters
 
 CHUNK_CLIENTS = 20_000
 GROUND_TRUTH = "ground_truth.csv"
-# the scenarios plant up to eight months of history (BW absences of more than six months)
-# after the tariffs' start; an earlier peildatum would leave planted signals unclaimable
-SCENARIO_EARLIEST = add_months(EARLIEST_START, 8)
 
 
 @dataclass
@@ -40,15 +36,10 @@ def generate(
     out: Path, clients: int, seed: int, peildatum: date, fmt: str = "parquet", xml: bool = False
 ) -> Generated:
     start = time.perf_counter()
-    if peildatum < SCENARIO_EARLIEST:
-        raise ValueError(
-            f"peildatum {peildatum} ligt te vroeg voor de geplante scenario's: kies een datum "
-            f"vanaf {SCENARIO_EARLIEST} (de tarieven gelden vanaf {EARLIEST_START})."
-        )
+    window = Window.of(peildatum)  # refuses a peildatum without a claim month (before 2026-02)
     out.mkdir(parents=True, exist_ok=True)
     for old in [*out.glob("*.parquet"), *out.glob("*.csv"), *out.glob("xml/*.xml")]:
         old.unlink()
-    window = Window.of(peildatum)
     products, staffels = load_products(), load_staffels()
     writers = TableWriters(out, fmt)
     claims = []  # the 323s, for their 325 answers

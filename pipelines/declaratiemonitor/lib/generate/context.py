@@ -113,6 +113,18 @@ class ScenarioContext:
     def tariffs(self) -> dict[tuple[str, str], int]:
         return self._tariffs
 
+    def tariff_start(self, gemeente_code: str, product_code: str) -> date:
+        """The first day a claim for the product has a tariff (Drechtsteden BW and transport:
+        1 January 2026): a scenario must not plant claims before it."""
+        hit = self.products.filter(
+            (pl.col("gemeente_code") == gemeente_code) & (pl.col("product_code") == product_code)
+        )
+        return date.fromisoformat(hit["geldig_van"].min())
+
+    def claimable(self, month: date) -> bool:
+        """Claims for `month` can be planted: it lies before the peildatum's month."""
+        return month < self.peildatum.replace(day=1)
+
     # ---- rows ------------------------------------------------------------------------
     def toewijzing(self, gemeente_code: str, product_code: str | None, **values) -> dict:
         """A fresh allocation (own number) that by itself trips no rule: it starts on the first

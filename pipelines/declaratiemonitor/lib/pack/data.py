@@ -9,7 +9,7 @@ import polars as pl
 import pyarrow as pa
 
 from declaratiemonitor.lib import names as name_lookup
-from declaratiemonitor.lib.dashboard_queries import has_table
+from declaratiemonitor.lib.dashboard_queries import has_relation, has_table
 from declaratiemonitor.lib.errors import InvoerFout
 from declaratiemonitor.lib.operations.review import require_history
 from declaratiemonitor.lib.pack import queries
@@ -198,8 +198,10 @@ def _evidence(con, signals: pl.DataFrame) -> pl.DataFrame:
         .drop_nulls("ref")
     )
     frame = refs.select("aanbieder_agb", "ref", "nr", "gemeente_code")
+    handled = has_relation(con, "models", "declaratie_afhandeling")
+    sql = queries.EVIDENCE.format(**(queries.HANDLED if handled else queries.NOT_HANDLED))
     con.register("_pack_refs", pa.table(frame.to_arrow()))
     try:
-        return con.sql(queries.EVIDENCE).pl()
+        return con.sql(sql).pl()
     finally:
         con.unregister("_pack_refs")

@@ -53,6 +53,7 @@ EVIDENCE_COLUMNS = [
     ("tarief_cents", "Tarief", "euro", 11),
     ("bedrag_cents", "Bedrag", "euro", 12),
     ("debet_credit", "Debet/credit", "text", 8),
+    ("afhandeling_regel", "Afhandeling (325)", "text", 20),
     ("omschrijving", "Omschrijving", "wrap", 45),
     ("bij_signaal", "Bij signaal (nr)", "text", 14),
 ]
@@ -204,6 +205,10 @@ def _evidence(sheet, pack: Pack, fmt: dict) -> None:
         ),
         eenheid_tekst=ev["eenheid"].map_elements(texts.unit, return_dtype=str),
         bij_signaal=ev["signalen"].cast(pl.List(pl.String)).list.join(", "),
+        afhandeling_regel=pl.struct("afhandeling", "retourcodes").map_elements(
+            lambda x: texts.line_afhandeling(pack, x["afhandeling"], x["retourcodes"]),
+            return_dtype=str,
+        ),
         debet_credit=pl.col("debet_credit").replace_strict(
             {"D": "debet", "C": "credit"}, default=None, return_dtype=pl.String
         ),

@@ -137,6 +137,7 @@ def _evidence(pack: Pack) -> str:
         ("Product", ""),
         ("Volume", "num"),
         ("Bedrag", "num"),
+        ("Afhandeling (325)", ""),
         ("Omschrijving", ""),
         ("Bij signaal", ""),
     ]
@@ -154,13 +155,16 @@ def _evidence(pack: Pack) -> str:
                 (esc(x["product"] or ""), ""),
                 (esc(volume.replace(",", ".")), "num"),
                 (esc(eur(x["bedrag_cents"]) if x["bedrag_cents"] is not None else ""), "num"),
+                (esc(texts.line_afhandeling(pack, x["afhandeling"], x["retourcodes"])), ""),
                 (esc(_description(x)), ""),
                 (esc(", ".join(str(n) for n in x["signalen"])), ""),
             ]
         )
     note = (
         '<p class="opmerking">Elke declaratieregel, elk contactmoment en elke afwezigheid '
-        "waarop een signaal steunt, één keer; de laatste kolom noemt de signalen (Nr).</p>"
+        "waarop een signaal steunt, één keer; de laatste kolom noemt de signalen (Nr). "
+        "Afhandeling (325): wat de gemeente met de declaratieregel deed (afgewezen, met de "
+        "retourcodes; geaccepteerd; of nog geen antwoord).</p>"
     )
     return f'<section id="bewijs"><h2>Bewijsregels</h2>{note}{_table(headers, rows)}</section>'
 

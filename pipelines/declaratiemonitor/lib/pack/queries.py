@@ -36,6 +36,8 @@ group by aanbieder_agb
 """
 # one row per evidence line: the provider's claim lines, contactmomenten and allocations, the
 # client's absences; a reference found nowhere (or only at another provider) gets one row too.
+# A claim line has its afhandeling and retourcodes (models.declaratie_afhandeling; {handled}:
+# HANDLED, or NOT_HANDLED for a warehouse without that model), the other rows nulls.
 # _pack_refs: (aanbieder_agb, ref, nr, gemeente_code) of the packs' signals.
 EVIDENCE = """
 with refs as (
@@ -53,9 +55,10 @@ claim_lines as (
         d.ingediend_bedrag_cents as bedrag_cents,
         d.debet_credit, if(d.debet_credit = 'C',
             'creditregel van ' || coalesce(d.vorig_referentie_nummer, '?'), null) as omschrijving,
-        r.signalen
+        {handled}, r.signalen
     from staging.declaraties as d
     inner join refs as r on d.referentie_nummer = r.ref and d.aanbieder_agb = r.aanbieder_agb
+    {handled_join}
     where coalesce(len(r.gemeenten) = 0 or list_contains(r.gemeenten, d.gemeente_code), true)
 ),
 contacts as (
@@ -65,7 +68,7 @@ contacts as (
         replace(c.soort, '_', '-') || ' via ' || c.kanaal || ' om '
         || strftime(c.gepland_begin, '%H:%M') || ', resultaat ' || replace(c.resultaat, '_', ' ')
         || coalesce(', afgezegd op ' || strftime(c.afgezegd_op, '%d-%m-%Y %H:%M'), ''),
-        r.signalen
+        null, null, r.signalen
     from staging.contactmomenten as c
     inner join refs as r on c.contact_id = r.ref and c.aanbieder_agb = r.aanbieder_agb
 ),
@@ -73,7 +76,7 @@ absences as (
     select r.aanbieder_agb, 3, 'afwezigheid', a.afwezigheid_id, null, null, null, null,
         a.begindatum, a.einddatum, null, null, null, null, null, null,
         'afwezigheid van de cliënt' || if(a.einddatum is null, ', loopt nog', ''),
-        r.signalen
+        null, null, r.signalen
     from staging.afwezigheden as a
     inner join refs as r on a.afwezigheid_id = r.ref
 ),
@@ -82,7 +85,7 @@ allocations as (
         t.gemeente_code, t.toewijzing_nummer, t.ingangsdatum, t.einddatum,
         coalesce(t.product_code, t.product_categorie), t.volume, t.eenheid, null, null, null,
         'toewijzing' || coalesce(' met budget ' || fmt_eur(t.budget_cents), ''),
-        r.signalen
+        null, null, r.signalen
     from staging.toewijzingen as t
     inner join refs as r on t.toewijzing_nummer = r.ref and t.aanbieder_agb = r.aanbieder_agb
     where coalesce(len(r.gemeenten) = 0 or list_contains(r.gemeenten, t.gemeente_code), true)
@@ -94,7 +97,7 @@ missing as (
     select r.aanbieder_agb, 5, 'overig', r.ref, null, null, null, null, null, null, null, null,
         null, null, null, null,
         'niet bij deze aanbieder gevonden (bewijsstuk van een andere aanbieder, of niet '
-        || 'meer in de invoer)', r.signalen
+        || 'meer in de invoer)', null, null, r.signalen
     from refs as r anti join found as f
         on r.ref = f.referentie and r.aanbieder_agb = f.aanbieder_agb
 )
@@ -102,6 +105,14 @@ select * exclude (volgorde) from (from found union all from missing)
 order by aanbieder_agb, volgorde, referentie, declaratie_nummer nulls first, periode_begin,
     bedrag_cents
 """
+HANDLED = {
+    "handled": "h.afhandeling, h.retourcodes",
+    "handled_join": "left join models.declaratie_afhandeling as h on h._volgnr = d._volgnr",
+}
+NOT_HANDLED = {
+    "handled": "null::varchar as afhandeling, null::varchar as retourcodes",
+    "handled_join": "",
+}
 AFHANDELING_COLUMNS = ("afhandeling", "impact_betaald_cents")
 COLUMNS_OF_SIGNALS = """
 select column_name from duckdb_columns() where schema_name = 'main' and table_name = 'signals'

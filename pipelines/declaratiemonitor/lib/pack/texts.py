@@ -12,6 +12,11 @@ AFHANDELING = {
     "onbekend": "nog geen antwoord (325)",
     None: "geen declaratieregels",
 }
+LINE_AFHANDELING = {  # per claim line (models.declaratie_afhandeling)
+    "afgewezen": "afgewezen",
+    "geaccepteerd": "geaccepteerd",
+    "onbekend": "nog geen antwoord",
+}
 PRIVACY = (
     "Cliënten staan in dit overzicht met een sleutel (pseudoniem), nooit met hun BSN. De "
     "referentienummers, declaratienummers, contactmomenten en toewijzingsnummers zijn die uit uw "
@@ -26,6 +31,18 @@ HOW_TO_REPLY = (
 
 def afhandeling_label(pack: Pack, value: str | None) -> str:
     return AFHANDELING.get(value, value or "") if pack.afhandeling_known else "onbekend"
+
+
+def line_afhandeling(pack: Pack, afhandeling: str | None, retourcodes: str | None) -> str:
+    """What the back office did with one evidence claim line: 'afgewezen (0611, 9346)',
+    'geaccepteerd' or 'nog geen antwoord'; empty for other evidence (contacts, absences)."""
+    if afhandeling is None:
+        return ""
+    if not pack.afhandeling_known:
+        return "onbekend"
+    label = LINE_AFHANDELING.get(afhandeling, afhandeling)
+    codes = [c.strip() for c in (retourcodes or "").split(";") if c.strip()]
+    return f"{label} ({', '.join(codes)})" if afhandeling == "afgewezen" and codes else label
 
 
 def afhandeling_summary(pack: Pack) -> str:

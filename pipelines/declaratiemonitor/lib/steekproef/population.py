@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from declaratiemonitor.lib.dashboard_queries import has_relation
 from declaratiemonitor.lib.steekproef.errors import SteekproefFout
 
 CLAIM_KEY, CLAIM_AMOUNT = "referentie_nummer", "ingediend_bedrag_cents"
@@ -52,15 +53,6 @@ order by signal_id
 """
 
 
-def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    # tables and views (models.declaraties_netto is a view over models.declaraties_ingediend)
-    sql = (
-        "select count(*) from information_schema.tables "
-        "where table_schema = ? and table_name = ? and table_catalog = current_database()"
-    )
-    return con.execute(sql, [schema, table]).fetchall()[0][0] > 0
-
-
 def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column: str) -> bool:
     sql = (
         "select count(*) from duckdb_columns() "
@@ -81,7 +73,7 @@ def _client_key_expr(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _require(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    if not _exists(con, schema, table):
+    if not has_relation(con, schema, table):
         raise SteekproefFout(
             f"Tabel {schema}.{table} ontbreekt in het warehouse. "
             "Draai eerst `declaratiemonitor run`."
@@ -93,7 +85,7 @@ def load_claims(
 ) -> pl.DataFrame:
     """Net claim lines (models.declaraties_netto) with client_key and the worst signal severity."""
     _require(con, "models", "declaraties_netto")
-    evidence = EVIDENCE_SQL if _exists(con, "main", "signals") else NO_EVIDENCE_SQL
+    evidence = EVIDENCE_SQL if has_relation(con, "main", "signals") else NO_EVIDENCE_SQL
     sql = CLAIMS_SQL.format(evidence=evidence, client_key=_client_key_expr(con))
     return con.sql(sql, params={"gemeente": gemeente, "jaar": jaar}).pl()
 
@@ -122,7 +114,7 @@ def load_population(
 
 
 def read_peildatum(con: duckdb.DuckDBPyConnection) -> date | None:
-    if not _exists(con, "meta", "run_context"):
+    if not has_relation(con, "meta", "run_context"):
         return None
     rows = con.execute("select max(peildatum) from meta.run_context").fetchall()
     return rows[0][0] if rows else None

@@ -7,7 +7,8 @@ left unanswered; a rule without a technical rule (periode_over_maandgrens, voor_
 na_stop_zorg) is never rejected by the back office. Of a duplicate set only the later lines
 are rejected (deels_afgewezen). The expected afhandeling of each signal follows from the lines
 its evidence names. Plus, on fresh clients: rejections no rule of ours explains (8187, a whole
-323 with 9333), a rejected line that would have exceeded an allocation (no uitnutting signal),
+323 with 9333, whose lines the provider then declares again in a new 323: no duplicates), a
+rejected line that would have exceeded an allocation (no uitnutting signal),
 and 325 rows that link to no claim (reported by the pipeline, never lost).
 """
 
@@ -98,11 +99,16 @@ def _unexplained(ctx: ScenarioContext) -> None:
     # a line of another client (8187): no rule of ours checks it
     a = ctx.toewijzing("1771", "02B01")
     ctx.reject(ctx.declaratie(a, m1, geleverd_volume=4), "8187")
-    # a whole 323 rejected (9333, declaratienummer niet uniek): both its lines
+    # a whole 323 rejected (9333, declaratienummer niet uniek): both its lines; the provider
+    # declares them again in a new 323, later: no dubbele_declaratie (a rejected line does not
+    # stand, sql/rules/integriteit/dubbele_declaratie.sql)
     b = ctx.toewijzing("0505", "02D01")
     first = ctx.declaratie(b, m0, geleverd_volume=5)
     ctx.declaratie(b, m1, geleverd_volume=5, declaratie_nummer=first["declaratie_nummer"])
     ctx.reject_whole(first, "9333")
+    again = {"declaratie_nummer": ctx.next_id("SD"), "declaratie_dagtekening": m1 + timedelta(50)}
+    for month in (m0, m1):
+        ctx.declaratie(b, month, geleverd_volume=5, **again)
     # 15 h claimed on 10 h, but the back office rejected the 6 h line (9322): no overschrijding,
     # and 9 of 10 h used over a validity that has ended: no onder- or overbenutting either
     c = ctx.toewijzing(

@@ -5,7 +5,9 @@ different figures, plus near-misses.
 BW allocations start on 1 January 2026 at the earliest (Drechtsteden BW tariffs) and run three
 years, so nothing expires and no uitnutting rule fires. BW is claimed per month as a period line
 of one etmaal a day. Signals of the BW rules and of declaratie_tijdens_opname are keyed per
-toewijzing and month on the first flagged day. The `streng` reading needs a parameter override
+toewijzing and month on the first flagged day. With an early peildatum (fewer than ten BW months
+since the tariffs start) a scenario moves to the earliest BW month, or is left out when it needs
+more months than there are. The `streng` reading needs a parameter override
 and is covered by the rule tests only.
 """
 
@@ -35,6 +37,11 @@ def _bw_months(ctx: ScenarioContext, t: dict, first: date, last: date) -> None:
     while m <= last:
         ctx.declaratie(t, m, geleverd_volume=(month_end(m) - m).days + 1)
         m = add_months(month_start(m), 1)
+
+
+def _back(m: dict[int, date], k: int) -> int:
+    """k, or fewer months back when m[k] lies before the BW tariffs (m[1] always qualifies)."""
+    return max(j for j in range(1, k + 1) if m[j] >= BW_EARLIEST)
 
 
 def _absence(
@@ -76,22 +83,24 @@ def _niet_declarabel(ctx: ScenarioContext, m: dict[int, date]) -> None:
     # holiday of 10 days in one month
     a = _bw(ctx)
     _bw_months(ctx, a, a["ingangsdatum"], last)
-    begin = m[3] + timedelta(days=9)
+    begin = m[_back(m, 3)] + timedelta(days=9)
     _absence(ctx, a["bsn"], begin, begin + timedelta(days=9), "vakantie")
     ctx.expect(rule, a["toewijzing_nummer"], begin)
 
     # GGZ admission without intended return, over a month boundary: two signals
-    b = _bw(ctx, product="15D02")
-    _bw_months(ctx, b, b["ingangsdatum"], last)
-    begin = month_end(m[5]) - timedelta(days=5)
-    _absence(ctx, b["bsn"], begin, m[4] + timedelta(days=3), "ggz_opname", terugkeer=False)
-    ctx.expect(rule, b["toewijzing_nummer"], begin)
-    ctx.expect(rule, b["toewijzing_nummer"], m[4])
+    k = _back(m, 5)
+    if k >= 2:
+        b = _bw(ctx, product="15D02")
+        _bw_months(ctx, b, b["ingangsdatum"], last)
+        begin = month_end(m[k]) - timedelta(days=5)
+        _absence(ctx, b["bsn"], begin, m[k - 1] + timedelta(days=3), "ggz_opname", terugkeer=False)
+        ctx.expect(rule, b["toewijzing_nummer"], begin)
+        ctx.expect(rule, b["toewijzing_nummer"], m[k - 1])
 
     # detention financed otherwise, 5 days, in Zwijndrecht
     c = _bw(ctx, gemeente="0642", product="15D03")
     _bw_months(ctx, c, m[3], last)
-    begin = m[2] + timedelta(days=2)
+    begin = m[_back(m, 2)] + timedelta(days=2)
     _absence(ctx, c["bsn"], begin, begin + timedelta(days=4), "detentie", andere_financiering=True)
     ctx.expect(rule, c["toewijzing_nummer"], begin)
 
@@ -115,23 +124,26 @@ def _niet_declarabel(ctx: ScenarioContext, m: dict[int, date]) -> None:
 def _langer_dan_6_maanden(ctx: ScenarioContext, m: dict[int, date]) -> None:
     rule = "bw_afwezigheid.langer_dan_6_maanden"
     last = m[1]
-    # detention of 7 months: the days from month 7 on (standaard reading)
-    a = _bw(ctx)
-    _bw_months(ctx, a, a["ingangsdatum"], last)
+    # detention of 7 months: the days from month 7 on (standaard reading), if claimed by now
     begin = max(m[10], BW_EARLIEST) + timedelta(days=11)
     limit = add_months(begin, 6)
-    _absence(ctx, a["bsn"], begin, add_months(begin, 7) - timedelta(days=1), "detentie")
-    ctx.expect(rule, a["toewijzing_nummer"], limit)
-    ctx.expect(rule, a["toewijzing_nummer"], add_months(month_start(limit), 1))
+    if month_start(limit) <= last:
+        a = _bw(ctx)
+        _bw_months(ctx, a, a["ingangsdatum"], last)
+        _absence(ctx, a["bsn"], begin, add_months(begin, 7) - timedelta(days=1), "detentie")
+        for day in (limit, add_months(month_start(limit), 1)):
+            if month_start(day) <= last:
+                ctx.expect(rule, a["toewijzing_nummer"], day)
 
-    # GGZ admission still running after more than 6 months
+    # GGZ admission still running after more than 6 months (flagged in the months with BW claims)
     b = _bw(ctx, gemeente="0590", product="15D02")
     _bw_months(ctx, b, b["ingangsdatum"], last)
     begin = m[8] + timedelta(days=4)
     limit = add_months(begin, 6)
     _absence(ctx, b["bsn"], begin, None, "ggz_opname")
-    ctx.expect(rule, b["toewijzing_nummer"], limit)
-    ctx.expect(rule, b["toewijzing_nummer"], add_months(month_start(limit), 1))
+    for day in (limit, add_months(month_start(limit), 1)):
+        if day >= BW_EARLIEST:
+            ctx.expect(rule, b["toewijzing_nummer"], day)
 
     # near-miss: exactly 6 months
     n = _bw(ctx)

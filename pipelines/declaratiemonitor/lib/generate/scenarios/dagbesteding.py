@@ -6,7 +6,9 @@ different figures, plus near-misses.
 Week findings are keyed on the ISO Monday, year findings on 1 January, samen_met_ib on the day;
 each toewijzing whose claims contribute gets its own signal. Claims are day lines (or period
 lines inside one week or one month), one line per toewijzing and period, so no integrity rule
-fires; allocations run two or three years with a large volume.
+fires; allocations run two to four years with a large volume (the kortdurend verblijf year
+allocations four: from 1 January of the previous year up to a July peildatum is 19 months, which
+must stay under half the validity, or uitnutting.onderbenutting fires).
 """
 
 from datetime import date, timedelta
@@ -135,7 +137,7 @@ def _kortdurend_verblijf(ctx: ScenarioContext, m: dict[int, date]) -> None:
             product,
             ingangsdatum=jan,
             toewijzing_datum=jan,
-            einddatum=add_months(jan, 36) - timedelta(days=1),
+            einddatum=add_months(jan, 48) - timedelta(days=1),
             **values,
         )
 

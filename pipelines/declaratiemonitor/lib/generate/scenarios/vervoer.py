@@ -4,7 +4,8 @@ twice with different figures, plus near-misses.
 Every transport client gets a reisafstand (except where buiten_staffel wants none) and
 dagbesteding day lines (one dagdeel on each weekday with transport) so that only the planted
 violation fires. Claims lie in the allocation's first two months (m0, m1), before the
-peildatum's month.
+peildatum's month. A Drechtsteden allocation starts no earlier than its tariffs (2026); a client
+whose claim month would then not lie before the peildatum's month is not planted (early peildata).
 """
 
 from datetime import date, timedelta
@@ -37,9 +38,11 @@ class Client:
         rolstoel: bool = False,
         alternatief: float | None = None,
         dagbesteding_agb: str | None = None,
+        start: date | None = None,
     ) -> None:
         self.ctx = ctx
-        self.vervoer = ctx.toewijzing(gemeente, product)
+        dates = {"ingangsdatum": start, "toewijzing_datum": start} if start else {}
+        self.vervoer = ctx.toewijzing(gemeente, product, **dates)
         self.bsn, self.agb = self.vervoer["bsn"], self.vervoer["aanbieder_agb"]
         self.dagbesteding = ctx.toewijzing(
             gemeente,
@@ -79,6 +82,19 @@ class Client:
         self.ctx.declaratie(self.vervoer, month, geleverd_volume=ritten, **values)
 
 
+def client(
+    ctx: ScenarioContext, gemeente: str, product: str, km: float | None, month: int, **values
+) -> Client | None:
+    """A Client that claims in its month `month` (0 = m0, 1 = m1), its allocation starting three
+    months before the peildatum's month or when the product's tariff starts, if later; None when
+    that claim month does not lie before the peildatum's month."""
+    m0 = add_months(ctx.peildatum.replace(day=1), -3)
+    start = max(m0, ctx.tariff_start(gemeente, product))
+    if not ctx.claimable(add_months(start, month)):
+        return None
+    return Client(ctx, gemeente, product, km, start=start, **values)
+
+
 def plant(ctx: ScenarioContext) -> None:
     _staffel_te_hoog(ctx)
     _rolstoel_onterecht(ctx)
@@ -95,12 +111,12 @@ def _staffel_te_hoog(ctx: ScenarioContext) -> None:
     ctx.expect("vervoer.staffel_te_hoog", a.nummer, a.m1)
 
     # Drechtsteden 10,9 km claimed in the middle band (08D02), three day lines
-    b = Client(ctx, "0505", "08D02", 10.9)
-    days = weekdays(b.m0, 3)
-    b.dagbesteding_op(days)
-    b.ritten_op(days)
-    for d in days:
-        ctx.expect("vervoer.staffel_te_hoog", b.nummer, d)
+    if b := client(ctx, "0505", "08D02", 10.9, month=0):
+        days = weekdays(b.m0, 3)
+        b.dagbesteding_op(days)
+        b.ritten_op(days)
+        for d in days:
+            ctx.expect("vervoer.staffel_te_hoog", b.nummer, d)
 
     # seed 002 §5.4.5 voorbeeld 2: 15 km chosen, a suitable place at 7 km had room -> 08V02
     c = Client(ctx, "1771", "08V04", 15.0, alternatief=7.0)
@@ -117,9 +133,10 @@ def _staffel_te_hoog(ctx: ScenarioContext) -> None:
         ("1771", "08V03", 10.4, False, 3.0),
         ("1771", "08V11", 12.0, True, None),
     ]:
-        n = Client(ctx, gemeente, product, km, rolstoel=rolstoel, alternatief=alt)
-        n.dagbesteding_op(weekdays(n.m1, 5))
-        n.maand(n.m1, 5)
+        n = client(ctx, gemeente, product, km, month=1, rolstoel=rolstoel, alternatief=alt)
+        if n:
+            n.dagbesteding_op(weekdays(n.m1, 5))
+            n.maand(n.m1, 5)
 
 
 def _rolstoel_onterecht(ctx: ScenarioContext) -> None:
@@ -129,12 +146,12 @@ def _rolstoel_onterecht(ctx: ScenarioContext) -> None:
     a.maand(a.m0, 5)
     ctx.expect("vervoer.rolstoel_onterecht", a.nummer, a.m0)
 
-    b = Client(ctx, "0505", "08D05", 15.0, rolstoel=False)
-    days = weekdays(b.m1, 2, skip=3)
-    b.dagbesteding_op(days)
-    b.ritten_op(days)
-    for d in days:
-        ctx.expect("vervoer.rolstoel_onterecht", b.nummer, d)
+    if b := client(ctx, "0505", "08D05", 15.0, month=1, rolstoel=False):
+        days = weekdays(b.m1, 2, skip=3)
+        b.dagbesteding_op(days)
+        b.ritten_op(days)
+        for d in days:
+            ctx.expect("vervoer.rolstoel_onterecht", b.nummer, d)
 
     # near-miss: voorbeeld 1 as written (wheelchair, 7 km, 08V10)
     n = Client(ctx, "1771", "08V10", 7.0, rolstoel=True)
@@ -148,10 +165,10 @@ def _buiten_staffel(ctx: ScenarioContext) -> None:
     a.maand(a.m1, 7)
     ctx.expect("vervoer.buiten_staffel", a.nummer, a.m1)
 
-    b = Client(ctx, "0505", "08D03", 33.0)  # Drechtsteden bands end at 31 km
-    b.dagbesteding_op(weekdays(b.m0, 4))
-    b.maand(b.m0, 4)
-    ctx.expect("vervoer.buiten_staffel", b.nummer, b.m0)
+    if b := client(ctx, "0505", "08D03", 33.0, month=0):  # Drechtsteden bands end at 31 km
+        b.dagbesteding_op(weekdays(b.m0, 4))
+        b.maand(b.m0, 4)
+        ctx.expect("vervoer.buiten_staffel", b.nummer, b.m0)
 
     c = Client(ctx, "1771", "08V14", 32.0, rolstoel=True)  # wheelchair bands end at 30 km
     days = weekdays(c.m1, 2)
@@ -176,10 +193,10 @@ def _zonder_dagbesteding(ctx: ScenarioContext) -> None:
         ctx.expect("vervoer.zonder_dagbesteding", a.nummer, d)
 
     # period line: 10 trips in a month with dagbesteding on 7 days
-    b = Client(ctx, "0505", "08D01", 5.0)
-    b.dagbesteding_op(weekdays(b.m1, 7))
-    b.maand(b.m1, 10)
-    ctx.expect("vervoer.zonder_dagbesteding", b.nummer, b.m1)
+    if b := client(ctx, "0505", "08D01", 5.0, month=1):
+        b.dagbesteding_op(weekdays(b.m1, 7))
+        b.maand(b.m1, 10)
+        ctx.expect("vervoer.zonder_dagbesteding", b.nummer, b.m1)
 
     # near-misses: 8 trips on 8 dagbesteding days; a day line covered by dagbesteding claimed by
     # another provider
@@ -213,16 +230,16 @@ def _meer_dan_een_per_dag(ctx: ScenarioContext) -> None:
 
     # Drechtsteden period line Monday-Friday (5 days) with 7 trips: more than one a day for sure,
     # and also more trips than dagbesteding days (zonder_dagbesteding, declared)
-    c = Client(ctx, "0505", "08D01", 9.0)
-    monday = c.m1 + timedelta(days=-c.m1.weekday() % 7)
-    week = [monday + timedelta(days=i) for i in range(5)]
-    c.dagbesteding_op(week)
-    c.maand(week[0], 7, einddatum=week[-1])
-    ctx.expect("vervoer.meer_dan_een_per_dag", c.nummer, week[0])
-    ctx.expect("vervoer.zonder_dagbesteding", c.nummer, week[0])
+    if c := client(ctx, "0505", "08D01", 9.0, month=1):
+        monday = c.m1 + timedelta(days=-c.m1.weekday() % 7)
+        week = [monday + timedelta(days=i) for i in range(5)]
+        c.dagbesteding_op(week)
+        c.maand(week[0], 7, einddatum=week[-1])
+        ctx.expect("vervoer.meer_dan_een_per_dag", c.nummer, week[0])
+        ctx.expect("vervoer.zonder_dagbesteding", c.nummer, week[0])
 
     # near-miss: one trip on each of two consecutive days
-    n = Client(ctx, "0505", "08D01", 2.0)
-    days = weekdays(n.m0, 2)
-    n.dagbesteding_op(days)
-    n.ritten_op(days)
+    if n := client(ctx, "0505", "08D01", 2.0, month=0):
+        days = weekdays(n.m0, 2)
+        n.dagbesteding_op(days)
+        n.ritten_op(days)
