@@ -87,3 +87,41 @@ def test_unusable_answers_block_no_rule() -> None:
 
     tables = gates.staging_tables(["models.declaraties_netto", "models.integriteit_regels"])
     assert "declaraties" in tables and "declaratie_antwoorden" not in tables
+
+
+def test_a_rejected_duplicate_is_not_paid_and_its_paid_original_is_no_leakage() -> None:
+    """R1 paid, R2 (same period) rejected as a duplicate (9389): the signal's money sits on R2,
+    which was never paid; R1 is evidence but no leakage (signaal_regels.draagt_impact)."""
+    from declaratiemonitor.lib.local_run import run_rule_on
+    from declaratiemonitor.lib.signals import LEKKAGE_SQL
+    from declaratiemonitor.lib.sql_header import read_sql_file
+    from declaratiemonitor.paths import SQL_DIR
+
+    given = {
+        "toewijzingen": [{}],
+        "declaraties": [
+            {"referentie_nummer": "R1", "begindatum": "2026-01-01"},
+            {
+                "referentie_nummer": "R2",
+                "begindatum": "2026-01-01",
+                "declaratie_nummer": "D2",
+                "declaratie_dagtekening": "2026-03-05",
+            },
+        ],
+        "declaratie_antwoorden": [
+            {"retourcodes": "0200"},
+            {"declaratie_nummer": "D2", "referentie_nummer": "R2", "retourcodes": "9389"},
+        ],
+    }
+    con = duckdb.connect()
+    stage_given(con, given, date(2026, 4, 1))
+    [signal] = run_rule_on(con, SQL_DIR / "rules" / "integriteit" / "dubbele_declaratie.sql")
+    assert (signal["afhandeling"], signal["impact_betaald_cents"]) == ("deels_afgewezen", 0)
+    assert signal["impact_cents"] > 0
+    con.execute("create table main.signals as from signals_afgehandeld")
+    con.execute(f"create table main.lekkage as {read_sql_file(LEKKAGE_SQL).body}")
+    leak = con.execute(
+        "select afgewezen_gesignaleerd, gesignaleerd_betaald, lekkage_cents from main.lekkage "
+        "where sleutel = 'integriteit.dubbele_declaratie'"
+    ).fetchall()
+    assert leak == [(1, 0, 0)]

@@ -27,7 +27,8 @@ def night(
     con.execute(
         """create or replace table models.declaratie_afhandeling as
            select 1 as _volgnr, '0505' as gemeente_code, '12345678' as aanbieder_agb,
-                  'D1' as declaratie_nummer, 'r1' as referentie_nummer, 'D' as debet_credit,
+                  'D1' as declaratie_nummer, date '2026-08-05' as declaratie_dagtekening,
+                  'r1' as referentie_nummer, 'D' as debet_credit,
                   1000 as ingediend_bedrag_cents, ? as afhandeling, null as retourcodes""",
         [afhandeling],
     )

@@ -19,6 +19,7 @@ select
     d.gemeente_code,
     d.aanbieder_agb,
     d.declaratie_nummer,
+    d.declaratie_dagtekening,
     d.referentie_nummer,
     d.debet_credit,
     d.ingediend_bedrag_cents,

@@ -10,6 +10,9 @@
 --   no evidence claim lines (nothing known to be rejected: no-show minutes, absences), 0 when
 --   all were, and otherwise impact_cents × the not-rejected lines' share of the evidence
 --   lines' ingediend_bedrag_cents (by count when those amounts add up to 0), rounded half up.
+--   Only the lines that carry impact count here (signaal_regels.draagt_impact: all of them,
+--   except the original and credits of a dubbele_declaratie signal); afhandeling itself is
+--   over every evidence claim line, as CONTRACT.md defines it.
 --   Proportional, because a rule's impact is not always a sum of line amounts (a tariff
 --   difference, an excess × tariff): for the integriteit rules, whose impact is per line and
 --   whose lines in one signal share the rule's reason, the share is the lines' own part. The
@@ -30,9 +33,13 @@ per_signal as (
         count(*) as regels,
         count(*) filter (where afhandeling = 'afgewezen') as afgewezen,
         count(*) filter (where afhandeling = 'onbekend') as onbekend,
-        sum(ingediend_bedrag_cents) as bedrag,
-        coalesce(sum(ingediend_bedrag_cents) filter (where afhandeling <> 'afgewezen'), 0)
-            as bedrag_niet_afgewezen
+        count(*) filter (where draagt_impact) as impact_regels,
+        count(*) filter (where draagt_impact and afhandeling = 'afgewezen') as impact_afgewezen,
+        coalesce(sum(ingediend_bedrag_cents) filter (where draagt_impact), 0) as bedrag,
+        coalesce(
+            sum(ingediend_bedrag_cents) filter (where draagt_impact and afhandeling <> 'afgewezen'),
+            0
+        ) as bedrag_niet_afgewezen
     from main.signaal_regels
     group by signal_id
 )
@@ -47,10 +54,10 @@ select
         else 'betaald'
     end as afhandeling,
     case
-        when p.regels is null or p.afgewezen = 0 then s.impact_cents
-        when p.afgewezen = p.regels then 0
+        when p.regels is null or p.impact_afgewezen = 0 then s.impact_cents
+        when p.impact_afgewezen = p.impact_regels then 0
         when p.bedrag > 0 then round_half_up(s.impact_cents * p.bedrag_niet_afgewezen / p.bedrag)
-        else round_half_up(s.impact_cents * (p.regels - p.afgewezen) / p.regels)
+        else round_half_up(s.impact_cents * (p.impact_regels - p.impact_afgewezen) / p.impact_regels)
     end as impact_betaald_cents
 from current_signals as s
 left join per_signal as p using (signal_id)

@@ -8,8 +8,10 @@
 --   rejected lines carrying a code of the rule's technical rule that the rule did not flag;
 --   gesignaleerd_betaald = lines the rule flagged that were accepted (paid although a technical
 --   rule says they should have been rejected: the formal control leaked); gesignaleerd_onbekend
---   = flagged lines whose 323 has no answer yet; lekkage_cents = per signal impact_cents × the
---   accepted lines' share of its evidence amount (as impact_betaald_cents, afhandeling.sql), summed.
+--   = flagged lines whose 323 has no answer yet (both: lines that carry impact,
+--   signaal_regels.draagt_impact, so a duplicate's paid original is no leakage); lekkage_cents =
+--   per signal impact_cents × the accepted lines' share of the amount of its lines that carry
+--   impact (as impact_betaald_cents, afhandeling.sql), summed.
 --   indeling 'retourcode' (one row per code on a rejected line): afgewezen_gesignaleerd = lines
 --   rejected with that code that any rule flagged, afgewezen_niet_gesignaleerd = those that no
 --   rule flagged (rejections no rule of ours explains); the flagged-and-paid columns are null.
@@ -47,6 +49,7 @@ signal_shares as (
         / nullif(sum(f.ingediend_bedrag_cents), 0) as lekkage
     from flagged as f
     inner join main.signals as s using (signal_id)
+    where f.draagt_impact
     group by f.rule_id, f.signal_id, s.impact_cents
 ),
 
@@ -74,11 +77,11 @@ per_rule as (
         ) as afgewezen_niet_gesignaleerd,
         (
             select count(distinct f._volgnr) from flagged as f
-            where f.rule_id = r.rule_id and f.afhandeling = 'geaccepteerd'
+            where f.rule_id = r.rule_id and f.afhandeling = 'geaccepteerd' and f.draagt_impact
         ) as gesignaleerd_betaald,
         (
             select count(distinct f._volgnr) from flagged as f
-            where f.rule_id = r.rule_id and f.afhandeling = 'onbekend'
+            where f.rule_id = r.rule_id and f.afhandeling = 'onbekend' and f.draagt_impact
         ) as gesignaleerd_onbekend,
         (
             select coalesce(sum(round_half_up(s.lekkage)), 0) from signal_shares as s
