@@ -133,7 +133,7 @@ def results_table(results: pl.DataFrame) -> r.Table:
     rows = [
         [
             x["tabel"],
-            x["kolom"],
+            (x["kolom"] or "").replace(",", ", "),  # a key of several columns can wrap
             x["verwachting"],
             x["ernst"],
             "gehaald" if x["geslaagd"] else "niet gehaald",
@@ -145,7 +145,7 @@ def results_table(results: pl.DataFrame) -> r.Table:
     ]
     columns = [
         r.Column("tabel", "Tabel", css="kort"),
-        r.Column("kolom", "Kolom", css="kort"),
+        r.Column("kolom", "Kolom", css="breekbaar"),
         r.Column("verwachting", "Kwaliteitseis"),
         r.Column("ernst", "Ernst", css="kort"),
         r.Column("uitkomst", "Uitkomst", css="kort"),
